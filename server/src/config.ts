@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be one of true, false, 1, 0' })
+  .transform((value) => value === 'true' || value === '1');
+
+const positiveInt = (name: string) =>
+  z.coerce.number({ message: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be positive`);
+
+/** Stalled-job recovery timings (BullMQ lockDuration / stalledInterval). */
+const jobTimingMs = (name: string) =>
+  positiveInt(name).min(100, `${name} must be between 100 and 600000`).max(600_000, `${name} must be between 100 and 600000`);
+
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must look like redis://[user:pass@]host:port[/db] or rediss://…');
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** The environment variables of CONTRACT.md §2, with their defaults. */
+export const envSchema = z
+  .object({
+    REDIS_URL: redisUrl.optional(),
+    DEMO_MODE: booleanFlag.default(false),
+    ENVIRONMENT: z.string().trim().min(1).default('development'),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65_535).default(3000),
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 characters of letters, digits, _ . -')
+      .default('tollgate'),
+    REDIS_CONNECT_TIMEOUT_MS: positiveInt('REDIS_CONNECT_TIMEOUT_MS').default(5000),
+    RUN_WORKER: booleanFlag.default(true),
+    WORKER_CONCURRENCY: positiveInt('WORKER_CONCURRENCY').max(1000).default(4),
+    BODY_LIMIT_BYTES: positiveInt('BODY_LIMIT_BYTES').default(1_048_576),
+    DEFAULT_RATE_LIMIT: positiveInt('DEFAULT_RATE_LIMIT').default(60),
+    DEFAULT_RATE_WINDOW_SEC: positiveInt('DEFAULT_RATE_WINDOW_SEC').max(86_400).default(60),
+    DEFAULT_DAILY_JOB_QUOTA: z.coerce.number({ message: 'must be a number' }).int().min(0).default(1000),
+    LOG_LEVEL: logLevel.default('info'),
+    JOB_LOCK_DURATION_MS: jobTimingMs('JOB_LOCK_DURATION_MS').default(30_000),
+    JOB_STALLED_INTERVAL_MS: jobTimingMs('JOB_STALLED_INTERVAL_MS').default(30_000),
+  });
+
+/** Variables required outside demo mode (checked even when other values are invalid). */
+function missingRequired(env: Record<string, string>): Array<{ variable: string; message: string }> {
+  const demo = booleanFlag.safeParse(env['DEMO_MODE'] ?? 'false');
+  if (demo.success && demo.data) return [];
+  const missing: Array<{ variable: string; message: string }> = [];
+  if (env['REDIS_URL'] === undefined) {
+    missing.push({ variable: 'REDIS_URL', message: 'REDIS_URL environment variable is required' });
+  }
+  if (env['ADMIN_TOKEN'] === undefined) {
+    missing.push({
+      variable: 'ADMIN_TOKEN',
+      message: 'ADMIN_TOKEN environment variable is required (at least 16 characters) unless DEMO_MODE=true',
+    });
+  }
+  return missing;
+}
+
+export interface Config {
+  readonly redisUrl: string | undefined;
+  readonly demoMode: boolean;
+  readonly environment: string;
+  readonly isProduction: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** undefined only in demo mode before start-up generates one */
+  readonly adminToken: string | undefined;
+  readonly redisPrefix: string;
+  readonly redisConnectTimeoutMs: number;
+  readonly runWorker: boolean;
+  readonly workerConcurrency: number;
+  readonly bodyLimitBytes: number;
+  readonly defaultRateLimit: { readonly limit: number; readonly windowSec: number };
+  readonly defaultDailyJobQuota: number;
+  readonly logLevel: z.infer<typeof logLevel>;
+  /** how long a worker's lock on an active job lasts (renewed at half); a crashed worker's jobs return after it */
+  readonly jobLockDurationMs: number;
+  /** how often workers look for stalled jobs (locks that expired) and hand them back to the queue */
+  readonly jobStalledIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+const REDIS_VARIABLES = new Set(['REDIS_URL', 'REDIS_PREFIX', 'REDIS_CONNECT_TIMEOUT_MS']);
+
+/**
+ * Parses the environment once. Empty strings count as unset. Throws a ConfigError listing
+ * every problem, the Redis ones first, each naming its variable.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  const problems = [
+    ...missingRequired(cleaned),
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), message: i.message }))),
+  ].sort((a, b) => Number(!REDIS_VARIABLES.has(a.variable)) - Number(!REDIS_VARIABLES.has(b.variable)));
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(problems.map((problem) => formatIssue(problem.variable, problem.message)));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    redisUrl: e.REDIS_URL,
+    demoMode: e.DEMO_MODE,
+    environment: e.ENVIRONMENT,
+    isProduction: e.ENVIRONMENT === 'production',
+    host: e.HOST,
+    port: e.PORT,
+    adminToken: e.ADMIN_TOKEN,
+    redisPrefix: e.REDIS_PREFIX,
+    redisConnectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+    runWorker: e.RUN_WORKER,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    defaultRateLimit: Object.freeze({ limit: e.DEFAULT_RATE_LIMIT, windowSec: e.DEFAULT_RATE_WINDOW_SEC }),
+    defaultDailyJobQuota: e.DEFAULT_DAILY_JOB_QUOTA,
+    logLevel: e.LOG_LEVEL,
+    jobLockDurationMs: e.JOB_LOCK_DURATION_MS,
+    jobStalledIntervalMs: e.JOB_STALLED_INTERVAL_MS,
+  });
+}
+
+function formatIssue(variable: string, message: string): string {
+  const text = message.startsWith(variable) ? message : `${variable} ${message}`;
+  return REDIS_VARIABLES.has(variable) ? `❌ Redis validation failed: ${text}` : `❌ Invalid configuration: ${text}`;
+}
+
+/** Returns a copy of the config with the admin token set (demo mode generates one). */
+export function withAdminToken(config: Config, adminToken: string): Config {
+  return Object.freeze({ ...config, adminToken });
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+/** A daily counter outlives its UTC day by this much (then Redis drops it). */
+export const DAILY_COUNTER_MARGIN_MS = 3_600_000;
+
+type ScriptReply = Array<string | number | null>;
+
+/** The counter store's Lua scripts, as commands on a connection (one EVALSHA each). */
+export interface CounterScripts {
+  tollgateConsume(
+    metaKey: string,
+    rateKey: string,
+    dailyKey: string,
+    keyHash: string,
+    takeRate: '0' | '1',
+    takeDaily: '0' | '1',
+    now: string,
+    day: string,
+    dailyMarginMs: string,
+  ): Promise<ScriptReply>;
+  tollgateRevoke(metaKey: string, now: string): Promise<number>;
+}
+
+const script = (file: string) => readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8');
+
+/** Registers the scripts on `redis` once (idempotent) and returns it typed with them. */
+export function withCounterScripts(redis: Redis): Redis & CounterScripts {
+  const typed = redis as Redis & Partial<CounterScripts>;
+  if (typeof typed.tollgateConsume !== 'function') {
+    redis.defineCommand('tollgateConsume', { numberOfKeys: 3, lua: script('consume-3.lua') });
+  }
+  if (typeof typed.tollgateRevoke !== 'function') {
+    redis.defineCommand('tollgateRevoke', { numberOfKeys: 1, lua: script('revoke-1.lua') });
+  }
+  return redis as Redis & CounterScripts;
+}

@@ -1,0 +1,110 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Clock } from './clock.js';
+import type { CounterStore } from './counters/counter-store.js';
+import type { JobQueue } from './queue/job-queue.js';
+import { createRedisCounterStore } from './counters/redis-counter-store.js';
+import { createMemoryCounterStore } from './counters/memory-counter-store.js';
+import { createBullmqJobQueue } from './queue/bullmq-job-queue.js';
+import { createMemoryJobQueue } from './queue/memory-job-queue.js';
+import { jobKinds } from './jobs/registry.js';
+import { closeQuietly, connectAndPing, createCommandConnection } from './redis/connections.js';
+import { redactRedisUrl, redisHostPort } from './redis/redact.js';
+import { StartupError, type StartupOutput } from './startup-output.js';
+
+/** Everything the app needs, chosen once at start-up and kept for the life of the process. */
+export interface Deps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly counters: CounterStore;
+  readonly queue: JobQueue;
+  /** the command connection when running on Redis, for probes (latency, INFO) */
+  readonly redis: Redis | null;
+  close(): Promise<void>;
+}
+
+export interface DepsOptions {
+  config: Config;
+  logger: Logger;
+  output: StartupOutput;
+  clock: Clock;
+  /** drive the Redis quota scripts with `clock` instead of Redis TIME (tests that move time) */
+  scriptClock?: boolean;
+}
+
+async function connectRedis(config: Config, output: StartupOutput): Promise<Redis | null> {
+  if (config.redisUrl === undefined) return null;
+  const redis = createCommandConnection(config.redisUrl, config.redisConnectTimeoutMs);
+  // Until the connection is handed over, connection errors are reported here only.
+  redis.on('error', () => undefined);
+  try {
+    await connectAndPing(redis, config.redisConnectTimeoutMs);
+    return redis;
+  } catch {
+    await closeQuietly(redis);
+    const message = `Failed to connect to Redis at ${redactRedisUrl(config.redisUrl)}`;
+    if (!config.demoMode) throw new StartupError(`❌ Redis validation failed: ${message}`);
+    output.warn(`⚠ ${message} within ${config.redisConnectTimeoutMs} ms (DEMO_MODE): falling back to memory`);
+    return null;
+  }
+}
+
+/**
+ * Picks the backends by the rules of CONTRACT §3: production needs Redis; DEMO_MODE uses it when
+ * it answers PING in time and falls back to in-memory backends otherwise.
+ */
+export async function createDeps({ config, logger, output, clock, scriptClock }: DepsOptions): Promise<Deps> {
+  const redis = await connectRedis(config, output);
+  if (redis !== null && config.redisUrl !== undefined) {
+    redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+    const counters = createRedisCounterStore({
+      redis,
+      prefix: config.redisPrefix,
+      ...(scriptClock === true ? { clock } : {}),
+    });
+    output.ok(`✓ Redis counter backend connected: ${redisHostPort(config.redisUrl)}`);
+    output.ok('✓ Counter backend initialized (Redis)');
+    const queue = await createBullmqJobQueue({
+      redis,
+      redisUrl: config.redisUrl,
+      connectTimeoutMs: config.redisConnectTimeoutMs,
+      prefix: config.redisPrefix,
+      kinds: jobKinds,
+      logger,
+    });
+    output.ok('✓ Redis queue service connected');
+    output.ok('✓ Queue service initialized (Redis)');
+    return {
+      config,
+      logger,
+      clock,
+      counters,
+      queue,
+      redis,
+      async close() {
+        await queue.close();
+        await counters.close();
+        await closeQuietly(redis);
+      },
+    };
+  }
+  output.warn('⚠ Using in-memory counters (DEMO_MODE)');
+  output.warn('⚠ Using in-memory queue (DEMO_MODE)');
+  output.warn('⚠ DEMO_MODE: quotas are per process, jobs are not durable and all data is lost on restart');
+  const counters = createMemoryCounterStore({ clock });
+  const queue = createMemoryJobQueue({ kinds: jobKinds, clock, logger });
+  return {
+    config,
+    logger,
+    clock,
+    counters,
+    queue,
+    redis: null,
+    async close() {
+      await queue.close();
+      await counters.close();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+
+const streamsByApp = new WeakMap<FastifyInstance, Set<ServerResponse>>();
+
+/**
+ * Remembers open SSE responses (tRPC subscriptions) so shutdown can end them at once instead of
+ * waiting for clients that never hang up. Clients reconnect (to this or another instance).
+ */
+export function trackEventStreams(app: FastifyInstance): void {
+  const open = new Set<ServerResponse>();
+  streamsByApp.set(app, open);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.accept?.includes('text/event-stream') !== true) return;
+    const response = reply.raw;
+    open.add(response);
+    response.once('close', () => open.delete(response));
+  });
+}
+
+/** Ends every open SSE response of `app`. */
+export function endEventStreams(app: FastifyInstance): void {
+  for (const response of streamsByApp.get(app) ?? []) {
+    if (!response.writableEnded) response.end();
+  }
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../deps.js';
+import { adminOnly } from './admin-auth.js';
+import { httpStatusOf, readAdminRedisHealth, readHealth } from './health-report.js';
+
+/** /health, /readyz, /livez and the admin Redis report (CONTRACT §4). */
+export function registerHealthRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get('/health', async (_request, reply) => {
+    const body = await readHealth(deps);
+    return reply.code(httpStatusOf(body)).header('Cache-Control', 'no-store').send(body);
+  });
+
+  app.get('/readyz', async (_request, reply) => {
+    const body = await readHealth(deps);
+    return reply.code(httpStatusOf(body)).header('Cache-Control', 'no-store').send({ status: body.status });
+  });
+
+  app.get('/livez', async (_request, reply) => reply.header('Cache-Control', 'no-store').send({ status: 'alive' }));
+
+  app.get('/admin/health/redis', { preHandler: adminOnly(deps.config.adminToken) }, async (_request, reply) =>
+    reply.header('Cache-Control', 'no-store').send(await readAdminRedisHealth(deps)),
+  );
+}

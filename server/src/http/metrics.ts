@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Deps } from '../deps.js';
+import { adminOnly } from './admin-auth.js';
+import { probeBackends } from './health-report.js';
+
+/**
+ * Prometheus metrics at /metrics (admin token): process metrics, HTTP request durations by route
+ * and status, queue depth and Redis up/down. One registry per app, so instances never collide.
+ */
+export function registerMetrics(app: FastifyInstance, deps: Deps): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: 'tollgate' });
+  collectDefaultMetrics({ register: registry });
+
+  const duration = new Histogram({
+    name: 'tollgate_http_request_duration_seconds',
+    help: 'HTTP request duration by route, method and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+  new Gauge({
+    name: 'tollgate_backend_up',
+    help: '1 when the backend answers (memory backends are always up), 0 when Redis is unreachable',
+    labelNames: ['backend', 'kind'] as const,
+    registers: [registry],
+    async collect() {
+      const report = await probeBackends(deps);
+      this.set({ backend: 'counters', kind: report.counter.backend }, report.counter.status === 'disconnected' ? 0 : 1);
+      this.set({ backend: 'queue', kind: report.queue.backend }, report.queue.status === 'disconnected' ? 0 : 1);
+    },
+  });
+
+  new Gauge({
+    name: 'tollgate_queue_depth',
+    help: 'Jobs waiting to run (waiting + delayed + prioritized + paused); absent while Redis is unreachable',
+    registers: [registry],
+    async collect() {
+      const report = await probeBackends(deps);
+      this.reset();
+      if (report.queue.queue_depth !== null) this.set(report.queue.queue_depth);
+    },
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    duration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.get('/metrics', { preHandler: adminOnly(deps.config.adminToken) }, async (_request, reply) =>
+    reply.header('Content-Type', registry.contentType).send(await registry.metrics()),
+  );
+  return registry;
+}

@@ -1,0 +1,16 @@
+import type { JobRunner } from './job-kind.js';
+import { validateKind } from './kinds/validate.js';
+
+/** Job kinds by name. A new kind is one file under `kinds/` and one line in `jobKinds`. */
+export type JobKinds = ReadonlyMap<string, JobRunner>;
+
+export function registerJobKinds(...kinds: JobRunner[]): JobKinds {
+  const registry = new Map<string, JobRunner>();
+  for (const kind of kinds) {
+    if (registry.has(kind.name)) throw new Error(`job kind '${kind.name}' is registered twice`);
+    registry.set(kind.name, kind);
+  }
+  return registry;
+}
+
+export const jobKinds: JobKinds = registerJobKinds(validateKind);

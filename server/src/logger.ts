@@ -1,0 +1,59 @@
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import { redactSecrets } from './redis/redact.js';
+
+/** Query parameters that may carry credentials (tRPC subscription connectionParams, tokens). */
+const SECRET_QUERY = /([?&](?:connectionParams|token|apiKey|api_key)=)[^&]*/gi;
+
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[REDACTED]');
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  routeOptions?: { url?: string };
+  ip?: string;
+  id?: string;
+}
+
+/**
+ * The process logger. Secrets never reach a line: authorization headers and passwords are
+ * redacted, request URLs lose credential query parameters, error messages lose Redis passwords.
+ */
+export function createLogger(config: Pick<Config, 'logLevel' | 'environment'>): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { environment: config.environment },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'authorization',
+        '*.password',
+        'password',
+        'redisUrl',
+        'adminToken',
+        'apiKey',
+        '*.apiKey',
+      ],
+      censor: '[REDACTED]',
+    },
+    serializers: {
+      req: (req: LoggedRequest) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url === undefined ? undefined : redactUrl(req.url),
+        route: req.routeOptions?.url,
+        remoteAddress: req.ip,
+      }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      err: (err: Error & { code?: string }) => ({
+        type: err.name,
+        code: err.code,
+        message: redactSecrets(err.message),
+        stack: config.environment === 'production' ? undefined : redactSecrets(err.stack ?? ''),
+      }),
+    },
+  });
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { config as loadDotenv } from 'dotenv';
+import { buildApp } from './app.js';
+import { systemClock } from './clock.js';
+import { ConfigError, parseConfig, withAdminToken, type Config } from './config.js';
+import { createDeps } from './deps.js';
+import { createApiKey } from './keys/key-service.js';
+import { createLogger } from './logger.js';
+import { redactSecrets } from './redis/redact.js';
+import { consoleStartupOutput as output, StartupError } from './startup-output.js';
+import { shutdown } from './shutdown.js';
+
+/** In demo mode an admin token is generated when none is configured, and printed once. */
+function ensureAdminToken(config: Config): { config: Config; generated: boolean } {
+  if (config.adminToken !== undefined) return { config, generated: false };
+  return { config: withAdminToken(config, randomBytes(24).toString('base64url')), generated: true };
+}
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  const parsed = ensureAdminToken(parseConfig(process.env));
+  const config = parsed.config;
+  const logger = createLogger(config);
+  const deps = await createDeps({ config, logger, output, clock: systemClock });
+  const app = await buildApp(deps);
+
+  if (config.demoMode) {
+    output.warn('⚠ DEMO_MODE is on: not for production use');
+    const demoKey = await createApiKey(deps.counters, config, deps.clock, { name: 'demo' });
+    output.ok(`Demo API key: ${demoKey.apiKey}`);
+    if (parsed.generated) output.ok(`Admin token: ${config.adminToken}`);
+  }
+
+  const worker = config.runWorker ? deps.queue.startWorker(config.workerConcurrency) : null;
+  if (worker !== null) output.ok(`✓ Embedded worker started (concurrency ${config.workerConcurrency})`);
+
+  const address = await app.listen({ host: config.host, port: config.port });
+  output.ok(`✓ Tollgate listening on ${address} (environment ${config.environment})`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const hardStop = setTimeout(() => process.exit(1), 9_800);
+    hardStop.unref();
+    void shutdown(app, deps, worker).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) output.fail(problem);
+  } else if (error instanceof StartupError) {
+    output.fail(error.message);
+  } else {
+    output.fail(`❌ Start-up failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { BackendStatus, JobUpdate } from '@tollgate/shared';
+import type { JobKinds } from '../jobs/registry.js';
+import { closeQuietly, createBlockingConnection } from '../redis/connections.js';
+import { JobEventHub } from './bullmq-events.js';
+import { toJobState, toStoredJob, type QueuedJobData } from './bullmq-job-mapper.js';
+import { startBullmqWorker } from './bullmq-worker.js';
+import { withDeadline } from './deadline.js';
+import { JobActiveError } from './job-errors.js';
+import { JobIndex } from './job-index.js';
+import { DEFAULT_JOB_POLICY, type JobPolicy } from './job-policy.js';
+import type { JobCounts, JobListPage, JobQueue, ListJobsQuery, NewJob, RunningWorker, StoredJob } from './job-queue.js';
+import { decodeCursor, encodeCursor, scoreFloor, scoreOf, type ListPosition } from './list-cursor.js';
+import { throttledErrorLog } from './throttled-log.js';
+import { updateOf, watchJob } from './watch-job.js';
+
+export interface BullmqJobQueueOptions {
+  /** the shared command connection (fails fast); not closed by the queue */
+  redis: Redis;
+  /** for the worker's and the event reader's own blocking connections */
+  redisUrl: string;
+  connectTimeoutMs: number;
+  /** REDIS_PREFIX: BullMQ's prefix becomes `<prefix>:{queue}` (one Cluster hash slot) */
+  prefix: string;
+  kinds: JobKinds;
+  logger: Logger;
+  /** default `jobs` */
+  queueName?: string;
+  /** JOB_LOCK_DURATION_MS; default 30 s */
+  lockDurationMs?: number;
+  /** JOB_STALLED_INTERVAL_MS; default 30 s */
+  stalledIntervalMs?: number;
+  policy?: Partial<JobPolicy>;
+  /** how long a worker's close() waits for active jobs; default 8 s */
+  workerCloseTimeoutMs?: number;
+  /** watchers re-read their job this often in case an event was missed; default 1 s */
+  watchPollMs?: number;
+}
+
+/** Entries a list call examines at most before answering with a partial page. */
+const LIST_SCAN_LIMIT = 500;
+/** Index trimming (dropping ids of jobs removed by retention) runs on one add in this many. */
+const TRIM_EVERY = 16;
+/** Ids newer than this are never trimmed (their job may be being added right now). */
+const TRIM_MIN_AGE_MS = 60_000;
+
+class BullmqJobQueue implements JobQueue {
+  readonly kind = 'redis' as const;
+  private readonly index: JobIndex;
+  private readonly bullPrefix: string;
+  private readonly queueName: string;
+  private readonly policy: JobPolicy;
+  private events: { queueEvents: QueueEvents; hub: JobEventHub; connection: Redis } | undefined;
+  private readonly watchers = new Set<AbortController>();
+  private readonly workers = new Set<RunningWorker>();
+  private adds = 0;
+
+  constructor(
+    private readonly options: BullmqJobQueueOptions,
+    private readonly queue: Queue<QueuedJobData>,
+    bullPrefix: string,
+    queueName: string,
+    policy: JobPolicy,
+  ) {
+    this.bullPrefix = bullPrefix;
+    this.queueName = queueName;
+    this.policy = policy;
+    this.index = new JobIndex(options.redis, `${bullPrefix}:${queueName}`);
+  }
+
+  async status(): Promise<BackendStatus> {
+    if (this.options.redis.status !== 'ready') return 'disconnected';
+    try {
+      await withDeadline(this.options.redis.ping(), 'PING', 500);
+      return 'connected';
+    } catch {
+      return 'disconnected';
+    }
+  }
+
+  async add({ kind, data, ownerKeyId }: NewJob): Promise<StoredJob> {
+    if (!this.options.kinds.has(kind)) throw new Error(`Unknown job kind '${kind}'`);
+    const id = randomUUID();
+    const createdAt = Date.now();
+    await this.index.add(id, ownerKeyId, scoreOf(createdAt));
+    await withDeadline(this.queue.add(kind, { ownerKeyId, input: data }, { jobId: id, timestamp: createdAt }), 'job add');
+    this.maybeTrim(ownerKeyId);
+    return { id, kind, ownerKeyId, state: 'waiting', progress: 0, attemptsMade: 0, createdAt };
+  }
+
+  private maybeTrim(ownerKeyId: string): void {
+    this.adds += 1;
+    if (this.adds % TRIM_EVERY !== 0) return;
+    const belowScore = scoreFloor(Date.now() - TRIM_MIN_AGE_MS);
+    const jobKey = (id: string) => this.queue.toKey(id);
+    for (const key of [this.index.keyFor(ownerKeyId), this.index.keyFor(undefined)]) {
+      this.index.trim(key, belowScore, jobKey).catch(() => undefined);
+    }
+  }
+
+  private async load(id: string): Promise<StoredJob | null> {
+    const [job, state] = await withDeadline(
+      Promise.all([this.queue.getJob(id), this.queue.getJobState(id)]),
+      'job read',
+    );
+    const mapped = toJobState(state);
+    if (job === undefined || mapped === null) return null;
+    return toStoredJob(job as Job<QueuedJobData>, mapped);
+  }
+
+  get(id: string): Promise<StoredJob | null> {
+    return this.load(id);
+  }
+
+  async list({ ownerKeyId, state, limit, cursor }: ListJobsQuery): Promise<JobListPage> {
+    const indexKey = this.index.keyFor(ownerKeyId);
+    let position: ListPosition | null = cursor === undefined ? null : decodeCursor(cursor);
+    const items: JobListPage['items'] = [];
+    let scanned = 0;
+    while (items.length < limit && scanned < LIST_SCAN_LIMIT) {
+      const want = state === undefined ? limit - items.length : Math.min(100, LIST_SCAN_LIMIT - scanned);
+      const entries = await this.index.readAfter(indexKey, position, want);
+      if (entries.length === 0) return { items, nextCursor: null };
+      const jobs = await Promise.all(entries.map((entry) => this.load(entry.id)));
+      const missing: string[] = [];
+      for (const [i, entry] of entries.entries()) {
+        const job = jobs[i] ?? null;
+        position = entry;
+        scanned += 1;
+        if (job === null) missing.push(entry.id);
+        else if (state === undefined || job.state === state) {
+          const { result: _result, failedReason: _reason, kind: _kind, ...summary } = job;
+          items.push(summary);
+          if (items.length === limit) break;
+        }
+      }
+      this.index.forgetFrom(indexKey, missing).catch(() => undefined);
+      if (entries.length < want) return { items, nextCursor: null };
+    }
+    if (position === null) return { items, nextCursor: null };
+    const more = await this.index.readAfter(indexKey, position, 1);
+    return { items, nextCursor: more.length === 0 ? null : encodeCursor(position) };
+  }
+
+  async counts(): Promise<JobCounts> {
+    const c = await withDeadline(
+      this.queue.getJobCounts('waiting', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed'),
+      'job counts',
+    );
+    const n = (key: string) => c[key] ?? 0;
+    return {
+      // BullMQ 6 keeps the jobs of a paused queue in its wait list.
+      waiting: n('waiting') + n('prioritized') + n('waiting-children'),
+      delayed: n('delayed'),
+      active: n('active'),
+      completed: n('completed'),
+      failed: n('failed'),
+    };
+  }
+
+  async depth(): Promise<number> {
+    const c = await withDeadline(this.queue.getJobCounts('waiting', 'prioritized', 'delayed'), 'queue depth');
+    return Object.values(c).reduce((sum, count) => sum + count, 0);
+  }
+
+  async pause(): Promise<void> {
+    await withDeadline(this.queue.pause(), 'pause');
+  }
+
+  async resume(): Promise<void> {
+    await withDeadline(this.queue.resume(), 'resume');
+  }
+
+  isPaused(): Promise<boolean> {
+    return withDeadline(this.queue.isPaused(), 'isPaused');
+  }
+
+  async retry(id: string): Promise<StoredJob | null> {
+    const job = await withDeadline(this.queue.getJob(id), 'job read');
+    if (job === undefined) return null;
+    const state = await withDeadline(job.getState(), 'job state');
+    if (state === 'failed' || state === 'completed') {
+      await withDeadline(job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true }), 'job retry');
+    }
+    return this.load(id);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const job = await withDeadline(this.queue.getJob(id), 'job read');
+    if (job === undefined) return false;
+    const state = await withDeadline(job.getState(), 'job state');
+    if (state === 'active') throw new JobActiveError(id);
+    const removed = await withDeadline(this.queue.remove(id), 'job remove');
+    await this.index.forget(id, job.data.ownerKeyId);
+    return removed === 1;
+  }
+
+  watch(id: string, signal: AbortSignal): AsyncIterable<JobUpdate> {
+    const { hub } = this.ensureEvents();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) controller.abort();
+    this.watchers.add(controller);
+    const source = {
+      read: async () => {
+        const job = await this.load(id);
+        return job === null ? null : updateOf(job, Date.now());
+      },
+      subscribe: (listener: Parameters<JobEventHub['subscribe']>[1]) => hub.subscribe(id, listener),
+    };
+    const watchers = this.watchers;
+    const pollMs = this.options.watchPollMs ?? 1000;
+    return (async function* () {
+      try {
+        yield* watchJob(source, controller.signal, pollMs);
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        watchers.delete(controller);
+      }
+    })();
+  }
+
+  /** One QueueEvents (one stream reader) per process, created on the first watch. */
+  private ensureEvents(): NonNullable<BullmqJobQueue['events']> {
+    if (this.events === undefined) {
+      const connection = createBlockingConnection(this.options.redisUrl, this.options.connectTimeoutMs);
+      connection.on('error', () => undefined);
+      const queueEvents = new QueueEvents(this.queueName, { connection, prefix: this.bullPrefix });
+      queueEvents.on('error', throttledErrorLog(this.options.logger, 'queue events error'));
+      this.events = { queueEvents, connection, hub: new JobEventHub(queueEvents, Date.now) };
+    }
+    return this.events;
+  }
+
+  startWorker(concurrency: number): RunningWorker {
+    const worker = startBullmqWorker({
+      queueName: this.queueName,
+      bullPrefix: this.bullPrefix,
+      redisUrl: this.options.redisUrl,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      kinds: this.options.kinds,
+      logger: this.options.logger,
+      concurrency,
+      lockDurationMs: this.options.lockDurationMs ?? 30_000,
+      stalledIntervalMs: this.options.stalledIntervalMs ?? 30_000,
+      closeTimeoutMs: this.options.workerCloseTimeoutMs ?? 8000,
+    });
+    const workers = this.workers;
+    const tracked: RunningWorker = {
+      async close() {
+        await worker.close();
+        workers.delete(tracked);
+      },
+    };
+    workers.add(tracked);
+    return tracked;
+  }
+
+  async close(): Promise<void> {
+    for (const watcher of this.watchers) watcher.abort();
+    await Promise.all([...this.workers].map((worker) => worker.close()));
+    if (this.events !== undefined) {
+      const { queueEvents, connection } = this.events;
+      this.events = undefined;
+      await Promise.race([queueEvents.close(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(() => undefined);
+      await closeQuietly(connection);
+    }
+    await Promise.race([this.queue.close(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(() => undefined);
+  }
+}
+
+/**
+ * The BullMQ queue: a producer Queue on the shared fail-fast command connection (every call
+ * bounded, a 503 within a second while Redis is down), workers and the event reader on their own
+ * blocking connections that reconnect by themselves. Resolves once the queue answers.
+ */
+export async function createBullmqJobQueue(options: BullmqJobQueueOptions): Promise<JobQueue> {
+  const bullPrefix = `${options.prefix}:{queue}`;
+  const queueName = options.queueName ?? 'jobs';
+  const policy: JobPolicy = { ...DEFAULT_JOB_POLICY, ...options.policy };
+  const queue = new Queue<QueuedJobData>(queueName, {
+    connection: options.redis,
+    prefix: bullPrefix,
+    defaultJobOptions: {
+      attempts: policy.attempts,
+      backoff: { type: 'exponential', delay: policy.backoffDelayMs },
+      removeOnComplete: { age: policy.keepCompleted.ageSec, count: policy.keepCompleted.count },
+      removeOnFail: { age: policy.keepFailed.ageSec, count: policy.keepFailed.count },
+    },
+  });
+  queue.on('error', throttledErrorLog(options.logger, 'job queue error'));
+  try {
+    await withDeadline(queue.waitUntilReady(), 'queue start', options.connectTimeoutMs);
+  } catch (error) {
+    await queue.close().catch(() => undefined);
+    throw error;
+  }
+  return new BullmqJobQueue(options, queue, bullPrefix, queueName, policy);
+}

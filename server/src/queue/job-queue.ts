@@ -1,0 +1,51 @@
+import type { AdminJobSummary, JobDetail, JobState, JobUpdate } from '@tollgate/shared';
+import type { BackendProbe } from '../backend-health.js';
+
+export type JobCounts = Record<JobState, number>;
+
+export interface NewJob {
+  kind: string;
+  data: unknown;
+  ownerKeyId: string;
+}
+
+export interface ListJobsQuery {
+  ownerKeyId?: string;
+  state?: JobState;
+  limit: number;
+  cursor?: string;
+}
+
+export interface JobListPage {
+  items: AdminJobSummary[];
+  nextCursor: string | null;
+}
+
+export type StoredJob = JobDetail & { ownerKeyId: string; kind: string };
+
+/** Something running jobs; `close()` lets active jobs finish (bounded) or hands them back. */
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+/**
+ * The background job queue: BullMQ on Redis, or an in-process queue in demo mode.
+ * Both keep the same states, progress, retries and events.
+ */
+export interface JobQueue extends BackendProbe {
+  add(job: NewJob): Promise<StoredJob>;
+  get(id: string): Promise<StoredJob | null>;
+  list(query: ListJobsQuery): Promise<JobListPage>;
+  counts(): Promise<JobCounts>;
+  /** waiting + delayed + prioritized (+ paused) */
+  depth(): Promise<number>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  isPaused(): Promise<boolean>;
+  retry(id: string): Promise<StoredJob | null>;
+  remove(id: string): Promise<boolean>;
+  /** State/progress events of one job until it completes or fails, or `signal` aborts. */
+  watch(id: string, signal: AbortSignal): AsyncIterable<JobUpdate>;
+  startWorker(concurrency: number): RunningWorker;
+  close(): Promise<void>;
+}

@@ -1,0 +1,72 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** A command that takes longer than this is treated as a Redis outage (fail closed within 1 s). */
+export const COMMAND_TIMEOUT_MS = 500;
+
+const baseOptions = (connectTimeoutMs: number): RedisOptions => ({
+  lazyConnect: true,
+  connectTimeout: connectTimeoutMs,
+  // Reconnect forever with a short, capped delay, so service resumes by itself.
+  retryStrategy: (attempt) => Math.min(50 * attempt, 500),
+  // A READONLY replica after a failover: reconnect.
+  reconnectOnError: (error) => error.message.startsWith('READONLY'),
+});
+
+/**
+ * Connection for request-path commands (quota scripts, queue producer, health):
+ * fails fast while Redis is down instead of queueing commands or retrying them.
+ */
+export function createCommandConnection(url: string, connectTimeoutMs: number): Redis {
+  return new Redis(url, {
+    ...baseOptions(connectTimeoutMs),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectionName: 'tollgate:command',
+  });
+}
+
+/**
+ * Connection for BullMQ workers and queue events: blocking commands, so no command timeout and
+ * `maxRetriesPerRequest: null` (BullMQ requires it; a blip must never stop a worker for good).
+ */
+export function createBlockingConnection(url: string, connectTimeoutMs: number): Redis {
+  return new Redis(url, {
+    ...baseOptions(connectTimeoutMs),
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    connectionName: 'tollgate:blocking',
+  });
+}
+
+/** Connects and PINGs within `timeoutMs`; rejects otherwise. Leaves the connection open on success. */
+export async function connectAndPing(redis: Redis, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no PING answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([
+      (async () => {
+        if (redis.status === 'wait') await redis.connect();
+        await redis.ping();
+      })(),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Disconnects without waiting for a reply that may never come. */
+export async function closeQuietly(redis: Redis): Promise<void> {
+  try {
+    if (redis.status === 'ready') {
+      await Promise.race([redis.quit(), new Promise((resolve) => setTimeout(resolve, 500))]);
+    }
+  } catch {
+    // already gone
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,21 @@
+/** Replaces the password of a redis:// URL with `****`; leaves other strings alone. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '****';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:****@');
+  }
+}
+
+/** Removes any redis URL credentials from a free-form message (errors from ioredis can quote them). */
+export function redactSecrets(text: string): string {
+  return text.replace(/(rediss?:\/\/[^:@/\s]*:)[^@\s]*@/g, '$1****@');
+}
+
+/** host:port of a redis URL, for log lines. */
+export function redisHostPort(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port === '' ? '6379' : parsed.port}`;
+}

@@ -1,0 +1,29 @@
+import type { AdminStatus } from '@tollgate/shared';
+import type { Deps } from '../deps.js';
+import { adminRedisHealthBody, healthBody, probeBackends, PROBE_TIMEOUT_MS } from '../http/health-report.js';
+import { settleWithin } from '../with-timeout.js';
+import { probeRedis } from './redis-probe.js';
+import type { ThroughputMeter } from './throughput.js';
+
+/** One dashboard snapshot: health, Redis facts, queue counts and throughput. Never throws. */
+export async function readAdminStatus(deps: Deps, meter: ThroughputMeter): Promise<AdminStatus> {
+  const [report, redis, counts, paused] = await Promise.all([
+    probeBackends(deps),
+    probeRedis(deps.redis, PROBE_TIMEOUT_MS),
+    settleWithin(deps.queue.counts(), PROBE_TIMEOUT_MS, null),
+    settleWithin(deps.queue.isPaused(), PROBE_TIMEOUT_MS, null),
+  ]);
+  if (counts !== null) meter.record(counts.completed + counts.failed);
+  const health = healthBody(deps, report);
+  return {
+    at: deps.clock(),
+    status: health.status,
+    version: health.version,
+    environment: health.environment,
+    demo_mode: health.demo_mode,
+    warnings: health.warnings,
+    health: adminRedisHealthBody(deps, report),
+    redis,
+    queue: { paused, counts, jobsPerMinute: counts === null ? null : meter.perMinute() },
+  };
+}

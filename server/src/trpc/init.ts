@@ -1,0 +1,20 @@
+import { initTRPC } from '@trpc/server';
+import type { Context } from './context.js';
+import { formatError } from './error-formatter.js';
+
+export interface Meta {
+  /** guarded procedures that also count against the daily job quota */
+  countsDailyJobQuota?: boolean;
+}
+
+/** The one initTRPC of the server. Routers use the procedures of `trpc.ts`, never this. */
+export const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    errorFormatter: formatError,
+    sse: {
+      ping: { enabled: true, intervalMs: 10_000 },
+      client: { reconnectAfterInactivityMs: 25_000 },
+    },
+  });

@@ -1,0 +1,41 @@
+import { TRPCError } from '@trpc/server';
+import { QuotaExceededError } from '../../errors.js';
+import type { DailyState, RateState } from '../../counters/counter-store.js';
+import type { KeyCredential } from '../../keys/api-key.js';
+import { setRateHeaders, setRetryAfter } from '../rate-headers.js';
+import { t } from '../init.js';
+
+/** When both limits are exhausted, the one that frees up later is reported. */
+function refusal(kind: 'rate' | 'daily', rate: RateState, daily: DailyState, countsDaily: boolean, now: number) {
+  let chosen: 'rate' | 'daily' = kind;
+  if (countsDaily && rate.remaining === 0 && daily.remaining === 0) {
+    chosen = daily.resetAt >= rate.resetAt ? 'daily' : 'rate';
+  }
+  const state = chosen === 'rate' ? rate : daily;
+  const retryAfterMs = Math.max(0, state.resetAt - now);
+  return new QuotaExceededError({ kind: chosen, limit: state.limit, remaining: 0, resetAt: state.resetAt, retryAfterMs });
+}
+
+/**
+ * The guard: authenticates the key and consumes one rate slot (and one daily job slot when the
+ * procedure's meta says so) in one atomic backend call. Refused calls consume nothing.
+ */
+export const enforceQuota = t.middleware(async function enforceQuota(opts) {
+  const { deps, res } = opts.ctx;
+  const credential = (opts.ctx as typeof opts.ctx & { credential?: KeyCredential }).credential;
+  if (credential === undefined) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'API key required' });
+  const countsDaily = opts.meta?.countsDailyJobQuota === true;
+  const result = await deps.counters.consume(credential.id, credential.hash, { rate: true, daily: countsDaily });
+  if (result.outcome === 'unauthorized') {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: result.reason === 'revoked' ? 'API key revoked' : 'Invalid API key' });
+  }
+  // The store's own instant (Redis TIME on Redis): resetAt was computed against it.
+  const now = result.now;
+  setRateHeaders(res, result.rate, now);
+  if (result.outcome === 'limited') {
+    const error = refusal(result.kind, result.rate, result.daily, countsDaily, now);
+    setRetryAfter(res, error.quota.retryAfterMs);
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
+  }
+  return opts.next({ ctx: { apiKey: result.key } });
+});

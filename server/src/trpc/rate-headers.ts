@@ -1,0 +1,37 @@
+import type { FastifyReply } from 'fastify';
+import type { RateState } from '../counters/counter-store.js';
+
+const current = new WeakMap<FastifyReply, { limit: number; remaining: number; resetSec: number }>();
+
+/** Whole seconds, rounded up, until `resetAt`; 0 when it has passed. */
+export function secondsUntil(resetAt: number, now: number): number {
+  return Math.max(0, Math.ceil((resetAt - now) / 1000));
+}
+
+/**
+ * Sets RateLimit-* headers for the rate window. In a batch, every call merges into the same
+ * reply and the most restrictive values win (lowest remaining, latest reset).
+ */
+export function setRateHeaders(reply: FastifyReply, rate: RateState, now: number): void {
+  const next = { limit: rate.limit, remaining: rate.remaining, resetSec: secondsUntil(rate.resetAt, now) };
+  const previous = current.get(reply);
+  const merged =
+    previous === undefined
+      ? next
+      : {
+          limit: next.remaining < previous.remaining ? next.limit : previous.limit,
+          remaining: Math.min(previous.remaining, next.remaining),
+          resetSec: Math.max(previous.resetSec, next.resetSec),
+        };
+  current.set(reply, merged);
+  reply.header('RateLimit-Limit', String(merged.limit));
+  reply.header('RateLimit-Remaining', String(merged.remaining));
+  reply.header('RateLimit-Reset', String(merged.resetSec));
+}
+
+/** Retry-After (whole seconds, rounded up); in a batch the longest wait wins. */
+export function setRetryAfter(reply: FastifyReply, retryAfterMs: number): void {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const previous = Number(reply.getHeader('Retry-After') ?? 0);
+  reply.header('Retry-After', String(Math.max(previous, seconds)));
+}

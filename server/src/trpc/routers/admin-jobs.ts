@@ -1,0 +1,34 @@
+import { adminJobIdInputSchema, adminJobPageSchema, jobDetailSchema, listJobsInputSchema } from '@tollgate/shared';
+import { z } from 'zod';
+import { adminProcedure, router } from '../trpc.js';
+import { jobNotFound, mapJobErrors } from './job-errors.js';
+
+const adminJobDetailSchema = jobDetailSchema.extend({ ownerKeyId: z.string() });
+
+export const adminJobsRouter = router({
+  /** Every job, newest first, with its owner key id. */
+  list: adminProcedure
+    .input(listJobsInputSchema)
+    .output(adminJobPageSchema)
+    .query(({ ctx, input }) => mapJobErrors(ctx.deps.queue.list(input))),
+
+  /** Runs a failed (or completed) job again; other states are left as they are. */
+  retry: adminProcedure
+    .input(adminJobIdInputSchema)
+    .output(adminJobDetailSchema)
+    .mutation(async ({ ctx, input }) => {
+      const job = await ctx.deps.queue.retry(input.id);
+      if (job === null) throw jobNotFound(input.id);
+      const { kind: _kind, ...detail } = job;
+      return detail;
+    }),
+
+  /** Deletes a job that is not running (a running one is a CONFLICT). */
+  remove: adminProcedure
+    .input(adminJobIdInputSchema)
+    .output(z.object({ id: z.string(), removed: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      if (!(await mapJobErrors(ctx.deps.queue.remove(input.id)))) throw jobNotFound(input.id);
+      return { id: input.id, removed: true as const };
+    }),
+});

@@ -1,0 +1,53 @@
+import {
+  jobDetailSchema,
+  jobIdInputSchema,
+  jobPageSchema,
+  listJobsInputSchema,
+  submitJobInputSchema,
+  submitJobOutputSchema,
+  type JobUpdate,
+} from '@tollgate/shared';
+import { compilableJsonSchema } from '../../validation/schema-input.js';
+import { guardedProcedure, keyProcedure, router } from '../trpc.js';
+import { jobNotFound, mapJobErrors } from './job-errors.js';
+
+/** The JSON Schema must compile while the input is parsed: an invalid one is a 400 that consumes nothing. */
+const submitInput = submitJobInputSchema.extend({ schema: compilableJsonSchema });
+
+export const jobsRouter = router({
+  /** Queues a validation job. Guarded: one rate slot and one daily job. */
+  submit: guardedProcedure(submitInput, { countsDailyJobQuota: true })
+    .output(submitJobOutputSchema)
+    .mutation(async ({ ctx, input }) => {
+      const job = await ctx.deps.queue.add({ kind: 'validate', data: input, ownerKeyId: ctx.apiKey.id });
+      return { jobId: job.id, state: job.state };
+    }),
+
+  /** One of the caller's jobs, with its result once completed. */
+  get: keyProcedure
+    .input(jobIdInputSchema)
+    .output(jobDetailSchema)
+    .query(async ({ ctx, input }) => {
+      const job = await ctx.deps.queue.get(input.jobId);
+      if (job === null || job.ownerKeyId !== ctx.apiKey.id) throw jobNotFound(input.jobId);
+      const { ownerKeyId: _owner, kind: _kind, ...detail } = job;
+      return detail;
+    }),
+
+  /** The caller's jobs, newest first, without results. */
+  list: keyProcedure
+    .input(listJobsInputSchema)
+    .output(jobPageSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await mapJobErrors(ctx.deps.queue.list({ ...input, ownerKeyId: ctx.apiKey.id }));
+      return { items: page.items.map(({ ownerKeyId: _owner, ...summary }) => summary), nextCursor: page.nextCursor };
+    }),
+
+  /** State and progress of one of the caller's jobs until it completes or fails (SSE). */
+  onUpdate: keyProcedure.input(jobIdInputSchema).subscription(async function* ({ ctx, input, signal }) {
+    const job = await ctx.deps.queue.get(input.jobId);
+    if (job === null || job.ownerKeyId !== ctx.apiKey.id) throw jobNotFound(input.jobId);
+    const updates: AsyncIterable<JobUpdate> = ctx.deps.queue.watch(input.jobId, signal ?? new AbortController().signal);
+    yield* updates;
+  }),
+});

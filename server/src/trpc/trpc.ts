@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+import { t, type Meta } from './init.js';
+import { mapBackendErrors } from './middleware/backend-errors.js';
+import { authenticateKey, requireKeyCredential } from './middleware/auth.js';
+import { requireAdmin } from './middleware/admin.js';
+import { enforceQuota } from './middleware/quota.js';
+
+export type { Meta };
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Anything; Redis failures become SERVICE_UNAVAILABLE. */
+export const publicProcedure = t.procedure.use(mapBackendErrors);
+
+/** Needs a valid, unrevoked API key; adds `ctx.apiKey`. */
+export const keyProcedure = publicProcedure.use(authenticateKey);
+
+/** Needs the admin token. */
+export const adminProcedure = publicProcedure.use(requireAdmin);
+
+/**
+ * Quota-guarded: input is validated first (a 400 consumes nothing), then one atomic call
+ * authenticates the key and consumes a rate slot (and a daily job slot when `meta` says so).
+ */
+export function guardedProcedure<TSchema extends z.ZodType>(input: TSchema, meta: Meta = {}) {
+  return publicProcedure.meta(meta).use(requireKeyCredential).input(input).use(enforceQuota);
+}

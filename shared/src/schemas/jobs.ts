@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { boundedJsonSchema, cursorSchema, epochMsSchema, pageLimitSchema } from './common.js';
+import { jsonSchemaSchema, validateOutputSchema } from './validation.js';
+
+export const jobStateSchema = z.enum(['waiting', 'delayed', 'active', 'completed', 'failed']);
+export type JobState = z.infer<typeof jobStateSchema>;
+export const JOB_STATES = jobStateSchema.options;
+
+export const submitJobInputSchema = z.object({
+  schema: jsonSchemaSchema,
+  documents: z.array(boundedJsonSchema).min(1),
+});
+export type SubmitJobInput = z.infer<typeof submitJobInputSchema>;
+
+export const submitJobOutputSchema = z.object({ jobId: z.string(), state: jobStateSchema });
+export type SubmitJobOutput = z.infer<typeof submitJobOutputSchema>;
+
+export const documentResultSchema = validateOutputSchema.extend({ index: z.number().int().nonnegative() });
+export type DocumentResult = z.infer<typeof documentResultSchema>;
+
+/** `result` of a completed validation job. */
+export const validationJobResultSchema = z.object({
+  total: z.number().int().nonnegative(),
+  valid: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  results: z.array(documentResultSchema),
+});
+export type ValidationJobResult = z.infer<typeof validationJobResultSchema>;
+
+export const jobIdInputSchema = z.object({ jobId: z.string().min(1).max(100) });
+export const adminJobIdInputSchema = z.object({ id: z.string().min(1).max(100) });
+
+export const jobSummarySchema = z.object({
+  id: z.string(),
+  state: jobStateSchema,
+  progress: z.number().min(0).max(100),
+  attemptsMade: z.number().int().nonnegative(),
+  createdAt: epochMsSchema,
+  finishedAt: epochMsSchema.optional(),
+});
+export type JobSummary = z.infer<typeof jobSummarySchema>;
+
+export const jobDetailSchema = jobSummarySchema.extend({
+  result: validationJobResultSchema.optional(),
+  failedReason: z.string().optional(),
+});
+export type JobDetail = z.infer<typeof jobDetailSchema>;
+
+export const listJobsInputSchema = z.object({
+  state: jobStateSchema.optional(),
+  limit: pageLimitSchema.default(20),
+  cursor: cursorSchema.optional(),
+});
+export type ListJobsInput = z.infer<typeof listJobsInputSchema>;
+
+export const jobPageSchema = z.object({
+  items: z.array(jobSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+export type JobPage = z.infer<typeof jobPageSchema>;
+
+export const adminJobSummarySchema = jobSummarySchema.extend({ ownerKeyId: z.string() });
+export type AdminJobSummary = z.infer<typeof adminJobSummarySchema>;
+
+export const adminJobPageSchema = z.object({
+  items: z.array(adminJobSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+export type AdminJobPage = z.infer<typeof adminJobPageSchema>;
+
+/** One event of `jobs.onUpdate`. */
+export const jobUpdateSchema = z.object({
+  jobId: z.string(),
+  state: jobStateSchema,
+  progress: z.number().min(0).max(100),
+  failedReason: z.string().optional(),
+  at: epochMsSchema,
+});
+export type JobUpdate = z.infer<typeof jobUpdateSchema>;
+
+export const queuePausedSchema = z.object({ paused: z.boolean() });
+
+/** Kept for type-level reuse by the job registry. */
+export const validateJobDataSchema = z.object({ schema: jsonSchemaSchema, documents: z.array(boundedJsonSchema) });

@@ -1,0 +1,31 @@
+import { useCallback, useSyncExternalStore } from 'react';
+
+export const ROUTES = ['dashboard', 'keys', 'jobs'] as const;
+export type Route = (typeof ROUTES)[number];
+
+/** Hash routes (`#/keys`): no server fallback needed, and they work under any sub-path. */
+function parse(hash: string): Route {
+  const name = hash.replace(/^#\/?/, '');
+  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'dashboard';
+}
+
+function subscribe(listener: () => void): () => void {
+  window.addEventListener('hashchange', listener);
+  return () => window.removeEventListener('hashchange', listener);
+}
+
+export function useHashRoute(): [Route, (route: Route) => void] {
+  const route = useSyncExternalStore(
+    subscribe,
+    () => parse(window.location.hash),
+    () => 'dashboard' as Route,
+  );
+  const navigate = useCallback((next: Route) => {
+    window.location.hash = `#/${next}`;
+  }, []);
+  return [route, navigate];
+}
+
+export function routeHref(route: Route): string {
+  return `#/${route}`;
+}
