@@ -6,6 +6,7 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: './e2e',
+  globalSetup: './e2e/support/global-setup.ts',
   outputDir: './e2e/artifacts/test-results',
   timeout: 60_000,
   expect: { timeout: 5_000 },
@@ -13,7 +14,7 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   forbidOnly: process.env['CI'] !== undefined,
-  reporter: [['list'], ['html', { outputFolder: './e2e/artifacts/report', open: 'never' }]],
+  reporter: [['list'], ['html', { outputFolder: './e2e/artifacts/playwright-report', open: 'never' }]],
   use: {
     browserName: 'chromium',
     headless: true,

@@ -13,7 +13,9 @@ function printTable(title: string, rows: BenchRow[]): void {
   console.log('|---|---:|---:|---|');
   for (const row of rows) {
     const ratio = baseline > 0 ? (row.opsPerSec / baseline).toFixed(2) : 'n/a';
-    console.log(`| ${row.name} | ${Math.round(row.opsPerSec).toLocaleString('en-US')} | ${ratio} | ${row.note ?? ''} |`);
+    console.log(
+      `| ${row.name} | ${Math.round(row.opsPerSec).toLocaleString('en-US')} | ${ratio} | ${row.note ?? ''} |`,
+    );
   }
 }
 

@@ -5,11 +5,16 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1');
 
 const positiveInt = (name: string) =>
-  z.coerce.number({ message: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be positive`);
+  z.coerce
+    .number({ message: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be positive`);
 
 /** Stalled-job recovery timings (BullMQ lockDuration / stalledInterval). */
 const jobTimingMs = (name: string) =>
-  positiveInt(name).min(100, `${name} must be between 100 and 600000`).max(600_000, `${name} must be between 100 and 600000`);
+  positiveInt(name)
+    .min(100, `${name} must be between 100 and 600000`)
+    .max(600_000, `${name} must be between 100 and 600000`);
 
 const redisUrl = z
   .string()
@@ -26,29 +31,28 @@ const redisUrl = z
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** The environment variables of CONTRACT.md §2, with their defaults. */
-export const envSchema = z
-  .object({
-    REDIS_URL: redisUrl.optional(),
-    DEMO_MODE: booleanFlag.default(false),
-    ENVIRONMENT: z.string().trim().min(1).default('development'),
-    HOST: z.string().trim().min(1).default('127.0.0.1'),
-    PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65_535).default(3000),
-    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-    REDIS_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 characters of letters, digits, _ . -')
-      .default('tollgate'),
-    REDIS_CONNECT_TIMEOUT_MS: positiveInt('REDIS_CONNECT_TIMEOUT_MS').default(5000),
-    RUN_WORKER: booleanFlag.default(true),
-    WORKER_CONCURRENCY: positiveInt('WORKER_CONCURRENCY').max(1000).default(4),
-    BODY_LIMIT_BYTES: positiveInt('BODY_LIMIT_BYTES').default(1_048_576),
-    DEFAULT_RATE_LIMIT: positiveInt('DEFAULT_RATE_LIMIT').default(60),
-    DEFAULT_RATE_WINDOW_SEC: positiveInt('DEFAULT_RATE_WINDOW_SEC').max(86_400).default(60),
-    DEFAULT_DAILY_JOB_QUOTA: z.coerce.number({ message: 'must be a number' }).int().min(0).default(1000),
-    LOG_LEVEL: logLevel.default('info'),
-    JOB_LOCK_DURATION_MS: jobTimingMs('JOB_LOCK_DURATION_MS').default(30_000),
-    JOB_STALLED_INTERVAL_MS: jobTimingMs('JOB_STALLED_INTERVAL_MS').default(30_000),
-  });
+export const envSchema = z.object({
+  REDIS_URL: redisUrl.optional(),
+  DEMO_MODE: booleanFlag.default(false),
+  ENVIRONMENT: z.string().trim().min(1).default('development'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65_535).default(3000),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 characters of letters, digits, _ . -')
+    .default('tollgate'),
+  REDIS_CONNECT_TIMEOUT_MS: positiveInt('REDIS_CONNECT_TIMEOUT_MS').default(5000),
+  RUN_WORKER: booleanFlag.default(true),
+  WORKER_CONCURRENCY: positiveInt('WORKER_CONCURRENCY').max(1000).default(4),
+  BODY_LIMIT_BYTES: positiveInt('BODY_LIMIT_BYTES').default(1_048_576),
+  DEFAULT_RATE_LIMIT: positiveInt('DEFAULT_RATE_LIMIT').default(60),
+  DEFAULT_RATE_WINDOW_SEC: positiveInt('DEFAULT_RATE_WINDOW_SEC').max(86_400).default(60),
+  DEFAULT_DAILY_JOB_QUOTA: z.coerce.number({ message: 'must be a number' }).int().min(0).default(1000),
+  LOG_LEVEL: logLevel.default('info'),
+  JOB_LOCK_DURATION_MS: jobTimingMs('JOB_LOCK_DURATION_MS').default(30_000),
+  JOB_STALLED_INTERVAL_MS: jobTimingMs('JOB_STALLED_INTERVAL_MS').default(30_000),
+});
 
 /** Variables required outside demo mode (checked even when other values are invalid). */
 function missingRequired(env: Record<string, string>): Array<{ variable: string; message: string }> {
@@ -110,7 +114,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(cleaned);
   const problems = [
     ...missingRequired(cleaned),
-    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), message: i.message }))),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), message: i.message }))),
   ].sort((a, b) => Number(!REDIS_VARIABLES.has(a.variable)) - Number(!REDIS_VARIABLES.has(b.variable)));
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(problems.map((problem) => formatIssue(problem.variable, problem.message)));

@@ -13,6 +13,9 @@ import { closeQuietly, connectAndPing, createCommandConnection } from './redis/c
 import { redactRedisUrl, redisHostPort } from './redis/redact.js';
 import { StartupError, type StartupOutput } from './startup-output.js';
 
+/** Active jobs get this long to finish on shutdown before they are handed back to the queue. */
+const WORKER_CLOSE_TIMEOUT_MS = 6_000;
+
 /** Everything the app needs, chosen once at start-up and kept for the life of the process. */
 export interface Deps {
   readonly config: Config;
@@ -73,6 +76,9 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
       prefix: config.redisPrefix,
       kinds: jobKinds,
       logger,
+      lockDurationMs: config.jobLockDurationMs,
+      stalledIntervalMs: config.jobStalledIntervalMs,
+      workerCloseTimeoutMs: WORKER_CLOSE_TIMEOUT_MS,
     });
     output.ok('✓ Redis queue service connected');
     output.ok('✓ Queue service initialized (Redis)');
@@ -94,7 +100,7 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
   output.warn('⚠ Using in-memory queue (DEMO_MODE)');
   output.warn('⚠ DEMO_MODE: quotas are per process, jobs are not durable and all data is lost on restart');
   const counters = createMemoryCounterStore({ clock });
-  const queue = createMemoryJobQueue({ kinds: jobKinds, clock, logger });
+  const queue = createMemoryJobQueue({ kinds: jobKinds, clock, logger, workerCloseTimeoutMs: WORKER_CLOSE_TIMEOUT_MS });
   return {
     config,
     logger,

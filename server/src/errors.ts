@@ -25,7 +25,8 @@ export function isBackendUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
     if (current instanceof BackendUnavailableError) return true;
     if (current.name === 'MaxRetriesPerRequestError') return true;
-    if (UNAVAILABLE_MESSAGES.some((message) => current instanceof Error && current.message.includes(message))) return true;
+    if (UNAVAILABLE_MESSAGES.some((message) => current instanceof Error && current.message.includes(message)))
+      return true;
   }
   return false;
 }
@@ -53,4 +54,30 @@ export class InvalidInputError extends Error {
   ) {
     super(message);
   }
+}
+
+/** An active job is locked by its worker and cannot be removed. */
+export class JobActiveError extends Error {
+  override readonly name = 'JobActiveError';
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} is running and cannot be removed`);
+  }
+}
+
+export function notFound(what: string, id: string): TRPCError {
+  return new TRPCError({ code: 'NOT_FOUND', message: `No ${what} with id ${id}` });
+}
+
+/**
+ * Domain errors as tRPC errors, in one place: Redis outages → SERVICE_UNAVAILABLE, input found
+ * invalid past zod → BAD_REQUEST, a running job that cannot be removed → CONFLICT. Null for
+ * anything else (a real internal error).
+ */
+export function toTRPCError(error: unknown): TRPCError | null {
+  if (error instanceof TRPCError) return error.code === 'INTERNAL_SERVER_ERROR' ? toTRPCError(error.cause) : error;
+  if (error instanceof InvalidInputError)
+    return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+  if (error instanceof JobActiveError) return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
+  if (isBackendUnavailable(error)) return serviceUnavailable(error);
+  return null;
 }

@@ -17,13 +17,19 @@ export async function shutdown(app: FastifyInstance, deps: Deps, worker: Running
 
   const closing = app.close();
   endEventStreams(app);
+  // Active jobs finish (or go back to the queue) while in-flight requests drain.
+  const workerClosed = worker === null ? Promise.resolve() : worker.close();
   const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
-  const closed = await settleWithin(closing.then(() => true), Math.min(5_000, remaining()), false);
+  const closed = await settleWithin(
+    closing.then(() => true),
+    Math.min(5_000, remaining()),
+    false,
+  );
   clearInterval(idleSweep);
   if (!closed) {
     app.server.closeAllConnections();
     await settleWithin(closing, 500, undefined);
   }
-  if (worker !== null) await settleWithin(worker.close(), Math.max(0, remaining() - 1_000), undefined);
+  await settleWithin(workerClosed, Math.max(0, remaining() - 1_000), undefined);
   await settleWithin(deps.close(), Math.max(500, remaining()), undefined);
 }

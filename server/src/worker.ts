@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     await connectAndPing(redis, config.redisConnectTimeoutMs);
   } catch {
     await closeQuietly(redis);
-    throw new StartupError(`❌ Redis validation failed: Failed to connect to Redis at ${redactRedisUrl(config.redisUrl)}`);
+    throw new StartupError(
+      `❌ Redis validation failed: Failed to connect to Redis at ${redactRedisUrl(config.redisUrl)}`,
+    );
   }
   output.ok(`✓ Redis queue service connected: ${redisHostPort(config.redisUrl)}`);
   const queue = await createBullmqJobQueue({

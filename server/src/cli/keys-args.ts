@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createKeyInputSchema, type CreateKeyInput } from '@tollgate/shared';
+import type { z } from 'zod';
+import { createKeyInputSchema, rateLimitSchema, type CreateKeyInput } from '@tollgate/shared';
 
 export const KEYS_USAGE = `Usage: pnpm keys create --name NAME [--limit N --window SEC --daily-quota N] [--json]
 
@@ -11,23 +12,37 @@ export const KEYS_USAGE = `Usage: pnpm keys create --name NAME [--limit N --wind
 
 Creates an API key in the Redis of REDIS_URL (under REDIS_PREFIX) and prints it once.`;
 
-export type KeysCommand = { command: 'help' } | { command: 'create'; input: CreateKeyInput; json: boolean };
+export interface CreateArgs {
+  command: 'create';
+  name: string;
+  limit?: number;
+  windowSec?: number;
+  dailyJobQuota?: number;
+  json: boolean;
+}
+
+export type KeysCommand = { command: 'help' } | CreateArgs;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-function integer(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
-  return Number(value);
+/** Checks one flag's value with the field's shared schema, so the CLI accepts what the API accepts. */
+function checked<T>(flag: string, schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new UsageError(`--${flag}: ${result.error.issues.map((issue) => issue.message).join('; ')}`);
+  return result.data;
 }
 
-/**
- * Parses `create --name … [--limit N --window SEC --daily-quota N]`. A limit without a window (or
- * the reverse) takes the other half from the configured default.
- */
-export function parseKeysArgs(argv: string[], defaults: { limit: number; windowSec: number }): KeysCommand {
+function integer(flag: string, value: string | undefined, schema: z.ZodType<number>): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
+  return checked(flag, schema, Number(value));
+}
+
+/** Parses `create --name … [--limit N --window SEC --daily-quota N] [--json]`; needs no configuration. */
+export function parseKeysArgs(argv: string[]): KeysCommand {
   let parsed;
   try {
     parsed = parseArgs({
@@ -50,25 +65,31 @@ export function parseKeysArgs(argv: string[], defaults: { limit: number; windowS
   if (positionals[0] !== 'create' || positionals.length > 1) {
     throw new UsageError(`unknown command "${positionals.join(' ')}" (expected "create")`);
   }
-  const limit = integer('limit', values.limit);
-  const windowSec = integer('window', values.window);
-  const dailyJobQuota = integer('daily-quota', values['daily-quota']);
-  const candidate = {
-    name: values.name,
-    ...(limit !== undefined || windowSec !== undefined
-      ? { rateLimit: { limit: limit ?? defaults.limit, windowSec: windowSec ?? defaults.windowSec } }
-      : {}),
-    ...(dailyJobQuota !== undefined ? { dailyJobQuota } : {}),
+  if (values.name === undefined) throw new UsageError('--name is required');
+  const args: CreateArgs = {
+    command: 'create',
+    name: checked('name', createKeyInputSchema.shape.name, values.name),
+    json: values.json,
   };
-  const input = createKeyInputSchema.safeParse(candidate);
-  if (!input.success) {
-    const flags: Record<string, string> = { name: '--name', rateLimit: '--limit/--window', dailyJobQuota: '--daily-quota' };
-    const problems = input.error.issues.map((issue) => {
-      const head = String(issue.path[0] ?? '');
-      const flag = head === 'rateLimit' ? `--${issue.path[1] === 'windowSec' ? 'window' : 'limit'}` : (flags[head] ?? head);
-      return `${flag}: ${issue.message}`;
-    });
-    throw new UsageError(problems.join('; '));
+  const limit = integer('limit', values.limit, rateLimitSchema.shape.limit);
+  const windowSec = integer('window', values.window, rateLimitSchema.shape.windowSec);
+  const dailyJobQuota = integer(
+    'daily-quota',
+    values['daily-quota'],
+    createKeyInputSchema.shape.dailyJobQuota.unwrap(),
+  );
+  if (limit !== undefined) args.limit = limit;
+  if (windowSec !== undefined) args.windowSec = windowSec;
+  if (dailyJobQuota !== undefined) args.dailyJobQuota = dailyJobQuota;
+  return args;
+}
+
+/** The key to create: a limit without a window (or the reverse) takes the other half from the defaults. */
+export function createKeyInput(args: CreateArgs, defaults: { limit: number; windowSec: number }): CreateKeyInput {
+  const input: CreateKeyInput = { name: args.name };
+  if (args.limit !== undefined || args.windowSec !== undefined) {
+    input.rateLimit = { limit: args.limit ?? defaults.limit, windowSec: args.windowSec ?? defaults.windowSec };
   }
-  return { command: 'create', input: input.data, json: values.json };
+  if (args.dailyJobQuota !== undefined) input.dailyJobQuota = args.dailyJobQuota;
+  return input;
 }

@@ -4,7 +4,7 @@ import { createRedisCounterStore } from '../counters/redis-counter-store.js';
 import { createApiKey } from '../keys/key-service.js';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
 import { redactRedisUrl, redactSecrets, redisHostPort } from '../redis/redact.js';
-import { KEYS_USAGE, parseKeysArgs, UsageError } from './keys-args.js';
+import { createKeyInput, KEYS_USAGE, parseKeysArgs, UsageError } from './keys-args.js';
 
 export interface CliOutput {
   out(text: string): void;
@@ -12,15 +12,15 @@ export interface CliOutput {
 }
 
 async function run(argv: string[], environment: NodeJS.ProcessEnv, io: CliOutput): Promise<number> {
-  // The admin token is not used here: do not make it a requirement of creating keys.
-  const env = { ...environment };
-  if (env['ADMIN_TOKEN'] === undefined || env['ADMIN_TOKEN'] === '') env['ADMIN_TOKEN'] = 'not-used-by-the-keys-cli';
-  const config = parseConfig(env);
-  const command = parseKeysArgs(argv, config.defaultRateLimit);
+  const command = parseKeysArgs(argv);
   if (command.command === 'help') {
     io.out(`${KEYS_USAGE}\n`);
     return 0;
   }
+  // The admin token is not used here: do not make it a requirement of creating keys.
+  const env = { ...environment };
+  if (env['ADMIN_TOKEN'] === undefined || env['ADMIN_TOKEN'] === '') env['ADMIN_TOKEN'] = 'not-used-by-the-keys-cli';
+  const config = parseConfig(env);
   if (config.redisUrl === undefined) {
     io.err(
       '❌ Redis validation failed: REDIS_URL environment variable is required ' +
@@ -38,7 +38,7 @@ async function run(argv: string[], environment: NodeJS.ProcessEnv, io: CliOutput
       return 1;
     }
     const counters = createRedisCounterStore({ redis, prefix: config.redisPrefix });
-    const created = await createApiKey(counters, config, systemClock, command.input);
+    const created = await createApiKey(counters, config, systemClock, createKeyInput(command, config.defaultRateLimit));
     if (command.json) {
       io.out(`${JSON.stringify(created)}\n`);
     } else {

@@ -36,7 +36,11 @@ const isSubscription = (op: Operation) => op.type === 'subscription';
  * per response); subscriptions over SSE through an EventSource ponyfill that sends the token in
  * the Authorization header — never in the URL.
  */
-function linksFor(endpoint: string, token: string | undefined, fetchImpl: typeof globalThis.fetch): {
+function linksFor(
+  endpoint: string,
+  token: string | undefined,
+  fetchImpl: typeof globalThis.fetch,
+): {
   calls: TRPCLink<AppRouter>;
   subscriptions: TRPCLink<AppRouter>;
 } {

@@ -72,7 +72,11 @@ export function counterStoreContract(setup: () => Promise<ContractHarness>): voi
       const { store, clock } = await setup();
       const a = await newKey(store, clock(), { name: 'alpha' });
       clock.advance(1);
-      const b = await newKey(store, clock(), { name: 'beta', rateLimit: { limit: 7, windowSec: 10 }, dailyJobQuota: 3 });
+      const b = await newKey(store, clock(), {
+        name: 'beta',
+        rateLimit: { limit: 7, windowSec: 10 },
+        dailyJobQuota: 3,
+      });
       expect(a.stored).toEqual({
         id: a.id,
         name: 'alpha',
@@ -95,7 +99,10 @@ export function counterStoreContract(setup: () => Promise<ContractHarness>): voi
       const { store, clock } = await setup();
       const key = await newKey(store, clock());
       expect(await store.consume(key.id, 'f'.repeat(64), RATE)).toEqual({ outcome: 'unauthorized', reason: 'unknown' });
-      expect(await store.consume('k_0123456789abcdef', key.hash, RATE)).toEqual({ outcome: 'unauthorized', reason: 'unknown' });
+      expect(await store.consume('k_0123456789abcdef', key.hash, RATE)).toEqual({
+        outcome: 'unauthorized',
+        reason: 'unknown',
+      });
       expect((await store.usage(key.stored)).rateUsed).toBe(0);
     });
 
@@ -173,12 +180,22 @@ export function counterStoreContract(setup: () => Promise<ContractHarness>): voi
       }
       clock.set(T0 + 30_000);
       const first = await store.consume(key.id, key.hash, RATE);
-      expect(first).toMatchObject({ outcome: 'limited', rate: { remaining: 0, resetAt: T0 + g.bucketMs + 60_000 - 1 } });
+      expect(first).toMatchObject({
+        outcome: 'limited',
+        rate: { remaining: 0, resetAt: T0 + g.bucketMs + 60_000 - 1 },
+      });
       clock.set(T0 + g.bucketMs + 60_000 - 1);
       const again = await store.consume(key.id, key.hash, RATE);
-      expect(again).toMatchObject({ outcome: 'admitted', rate: { remaining: 0, resetAt: T0 + 12_000 + g.bucketMs + 60_000 - 1 } });
+      expect(again).toMatchObject({
+        outcome: 'admitted',
+        rate: { remaining: 0, resetAt: T0 + 12_000 + g.bucketMs + 60_000 - 1 },
+      });
       const usage = await store.usage(key.stored);
-      expect(usage).toMatchObject({ rateUsed: 3, rateRemaining: 0, rateResetAt: T0 + 12_000 + g.bucketMs + 60_000 - 1 });
+      expect(usage).toMatchObject({
+        rateUsed: 3,
+        rateRemaining: 0,
+        rateResetAt: T0 + 12_000 + g.bucketMs + 60_000 - 1,
+      });
     });
 
     it('never lets any sliding window admit more than the limit, and refuses only within one bucket of the limit', async () => {
@@ -187,7 +204,7 @@ export function counterStoreContract(setup: () => Promise<ContractHarness>): voi
       const key = await newKey(store, clock(), { rateLimit: { limit, windowSec: 2 } });
       const { windowMs, bucketMs } = windowGeometry(2);
       let seed = 42;
-      const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+      const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
       const admitted: number[] = [];
       for (let i = 0; i < 300; i++) {
         clock.advance(Math.floor(random() * random() * 400));
@@ -243,7 +260,11 @@ export function counterStoreContract(setup: () => Promise<ContractHarness>): voi
         outcome: 'admitted',
         daily: { used: 1, remaining: 2, resetAt: midnight + DAY_MS },
       });
-      expect(await store.usage(key.stored)).toMatchObject({ dailyUsed: 1, dailyRemaining: 2, dailyResetAt: midnight + DAY_MS });
+      expect(await store.usage(key.stored)).toMatchObject({
+        dailyUsed: 1,
+        dailyRemaining: 2,
+        dailyResetAt: midnight + DAY_MS,
+      });
     });
 
     it('a quota of 0 refuses every submission', async () => {
@@ -260,7 +281,11 @@ export function counterStoreContract(setup: () => Promise<ContractHarness>): voi
       const key = await newKey(store, clock(), { rateLimit: { limit: 5, windowSec: 60 }, dailyJobQuota: 1 });
       await store.consume(key.id, key.hash, JOB);
       for (let i = 0; i < 3; i++) {
-        expect(await store.consume(key.id, key.hash, JOB)).toMatchObject({ outcome: 'limited', kind: 'daily', rate: { remaining: 4 } });
+        expect(await store.consume(key.id, key.hash, JOB)).toMatchObject({
+          outcome: 'limited',
+          kind: 'daily',
+          rate: { remaining: 4 },
+        });
       }
       expect(await store.usage(key.stored)).toMatchObject({ rateUsed: 1, rateRemaining: 4, dailyUsed: 1 });
     });
@@ -270,7 +295,11 @@ export function counterStoreContract(setup: () => Promise<ContractHarness>): voi
       const key = await newKey(store, clock(), { rateLimit: { limit: 2, windowSec: 60 }, dailyJobQuota: 10 });
       expect(await admittedCount(store, key.id, key.hash, 2, RATE)).toBe(2);
       for (let i = 0; i < 3; i++) {
-        expect(await store.consume(key.id, key.hash, JOB)).toMatchObject({ outcome: 'limited', kind: 'rate', daily: { used: 0 } });
+        expect(await store.consume(key.id, key.hash, JOB)).toMatchObject({
+          outcome: 'limited',
+          kind: 'rate',
+          daily: { used: 0 },
+        });
       }
       expect(await store.usage(key.stored)).toMatchObject({ rateUsed: 2, dailyUsed: 0, dailyRemaining: 10 });
     });
@@ -279,7 +308,10 @@ export function counterStoreContract(setup: () => Promise<ContractHarness>): voi
       const { store, clock } = await setup();
       const key = await newKey(store, clock(), { rateLimit: { limit: 2, windowSec: 60 } });
       for (let i = 0; i < 5; i++) await store.usage(key.stored);
-      expect(await store.consume(key.id, key.hash, PEEK)).toMatchObject({ outcome: 'admitted', rate: { remaining: 2 } });
+      expect(await store.consume(key.id, key.hash, PEEK)).toMatchObject({
+        outcome: 'admitted',
+        rate: { remaining: 2 },
+      });
       expect(await admittedCount(store, key.id, key.hash, 3)).toBe(2);
     });
   });
@@ -290,7 +322,12 @@ export function counterStoreContract(setup: () => Promise<ContractHarness>): voi
       const key = await newKey(store, clock(), { rateLimit: { limit: 2, windowSec: 60 }, dailyJobQuota: 2 });
       expect(await admittedCount(store, key.id, key.hash, 3, JOB)).toBe(2);
       expect(await store.resetUsage(key.id)).toEqual(key.stored);
-      expect(await store.usage(key.stored)).toMatchObject({ rateUsed: 0, rateRemaining: 2, rateResetAt: T0, dailyUsed: 0 });
+      expect(await store.usage(key.stored)).toMatchObject({
+        rateUsed: 0,
+        rateRemaining: 2,
+        rateResetAt: T0,
+        dailyUsed: 0,
+      });
       expect(await admittedCount(store, key.id, key.hash, 3, JOB)).toBe(2);
       expect(await store.resetUsage('k_0123456789abcdef')).toBeNull();
     });
@@ -299,7 +336,10 @@ export function counterStoreContract(setup: () => Promise<ContractHarness>): voi
   describe('bounded state', () => {
     it('keeps at most 51 buckets per key whatever the limit, and an expiry on every counter', async () => {
       const { store, clock, inspect } = await setup();
-      const key = await newKey(store, clock(), { rateLimit: { limit: 100_000_000, windowSec: 60 }, dailyJobQuota: 1_000_000 });
+      const key = await newKey(store, clock(), {
+        rateLimit: { limit: 100_000_000, windowSec: 60 },
+        dailyJobQuota: 1_000_000,
+      });
       for (let i = 0; i < 400; i++) {
         clock.advance(450);
         await Promise.all([store.consume(key.id, key.hash, JOB), store.consume(key.id, key.hash, RATE)]);

@@ -69,7 +69,10 @@ describe('redis counter store', () => {
 
   it('uses Redis TIME when no clock is injected, so instances on separate connections share one window', async () => {
     const prefix = freshPrefix();
-    const stores = [createRedisCounterStore({ redis, prefix }), createRedisCounterStore({ redis: await connect(), prefix })];
+    const stores = [
+      createRedisCounterStore({ redis, prefix }),
+      createRedisCounterStore({ redis: await connect(), prefix }),
+    ];
     const key = await newKey(stores[0]!, 30);
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => stores[i % 2]!.consume(key.id, key.hash, { rate: true, daily: false })),

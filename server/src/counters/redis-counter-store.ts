@@ -53,7 +53,11 @@ export function createRedisCounterStore({ redis, prefix, clock }: RedisCounterSt
   const localNow = () => (clock === undefined ? Date.now() : clock());
 
   /** Runs the quota script; `keyHash` '' reads without authenticating. */
-  async function runScript(id: string, keyHash: string, cost: QuotaCost): Promise<ScriptAnswer | 'unknown' | 'revoked'> {
+  async function runScript(
+    id: string,
+    keyHash: string,
+    cost: QuotaCost,
+  ): Promise<ScriptAnswer | 'unknown' | 'revoked'> {
     if (!KEY_ID_PATTERN.test(id)) return 'unknown';
     let now = localNow();
     for (let attempt = 0; attempt < MAX_DAY_RETRIES; attempt++) {
@@ -156,7 +160,14 @@ export function createRedisCounterStore({ redis, prefix, clock }: RedisCounterSt
       if (answer === 'unknown' || answer === 'revoked') return { outcome: 'unauthorized', reason: answer };
       const { rate, daily } = states(answer);
       if (answer.status === 0) return { outcome: 'admitted', key: answer.key, rate, daily, now: answer.now };
-      return { outcome: 'limited', kind: answer.status === 1 ? 'rate' : 'daily', key: answer.key, rate, daily, now: answer.now };
+      return {
+        outcome: 'limited',
+        kind: answer.status === 1 ? 'rate' : 'daily',
+        key: answer.key,
+        rate,
+        daily,
+        now: answer.now,
+      };
     },
 
     getKey,
@@ -206,4 +217,3 @@ export function createRedisCounterStore({ redis, prefix, clock }: RedisCounterSt
     },
   };
 }
-

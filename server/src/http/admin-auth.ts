@@ -7,7 +7,10 @@ export function adminOnly(adminToken: string | undefined) {
   return async function requireAdminToken(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const check = checkAdmin(bearerFromHeader(request.headers.authorization), adminToken);
     if (check === 'missing') {
-      await reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'Unauthorized', message: 'Admin token required' });
+      await reply
+        .code(401)
+        .header('WWW-Authenticate', 'Bearer')
+        .send({ error: 'Unauthorized', message: 'Admin token required' });
     } else if (check === 'wrong') {
       await reply.code(403).send({ error: 'Forbidden', message: 'Invalid admin token' });
     }

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 
-type ShapedCode = 'PAYLOAD_TOO_LARGE' | 'PARSE_ERROR' | 'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE' | 'INTERNAL_SERVER_ERROR';
+type ShapedCode =
+  'PAYLOAD_TOO_LARGE' | 'PARSE_ERROR' | 'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE' | 'INTERNAL_SERVER_ERROR';
 
 const BY_FASTIFY_CODE: Record<string, { code: ShapedCode; status: number }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', status: 413 },
@@ -22,7 +23,9 @@ export function trpcShapedErrorHandler(error: FastifyError, request: FastifyRequ
     return reply.code(500).send(shape('INTERNAL_SERVER_ERROR', 500, 'Internal server error', pathOf(request)));
   }
   const message =
-    known.code === 'PAYLOAD_TOO_LARGE' ? 'Request body is larger than the server accepts (BODY_LIMIT_BYTES)' : error.message;
+    known.code === 'PAYLOAD_TOO_LARGE'
+      ? 'Request body is larger than the server accepts (BODY_LIMIT_BYTES)'
+      : error.message;
   const paths = pathOf(request).split(',');
   const batched = (request.query as Record<string, unknown> | undefined)?.['batch'] === '1';
   const body = batched

@@ -4,7 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 /** What a running job can tell the queue. */
 export interface JobContext {
   /** 0–100; clamped by the queue */
-  reportProgress(percent: number): Promise<void>;
+  readonly reportProgress: (percent: number) => Promise<void>;
 }
 
 /**

@@ -9,13 +9,14 @@ import { JobEventHub } from './bullmq-events.js';
 import { toJobState, toStoredJob, type QueuedJobData } from './bullmq-job-mapper.js';
 import { startBullmqWorker } from './bullmq-worker.js';
 import { withDeadline } from './deadline.js';
-import { JobActiveError } from './job-errors.js';
+import { JobActiveError } from '../errors.js';
 import { JobIndex } from './job-index.js';
 import { DEFAULT_JOB_POLICY, type JobPolicy } from './job-policy.js';
 import type { JobCounts, JobListPage, JobQueue, ListJobsQuery, NewJob, RunningWorker, StoredJob } from './job-queue.js';
-import { decodeCursor, encodeCursor, scoreFloor, scoreOf, type ListPosition } from './list-cursor.js';
+import { listFromIndex } from './indexed-list.js';
+import { scoreFloor, scoreOf } from './list-cursor.js';
 import { throttledErrorLog } from './throttled-log.js';
-import { updateOf, watchJob } from './watch-job.js';
+import { trackedWatch, updateOf, type WatchSource } from './watch-job.js';
 
 export interface BullmqJobQueueOptions {
   /** the shared command connection (fails fast); not closed by the queue */
@@ -40,8 +41,13 @@ export interface BullmqJobQueueOptions {
   watchPollMs?: number;
 }
 
-/** Entries a list call examines at most before answering with a partial page. */
-const LIST_SCAN_LIMIT = 500;
+/**
+ * Ids are UUIDs we generate. Anything else is unknown, and must never reach BullMQ: its job keys
+ * share a namespace with the queue's own keys (`wait`, `meta`, `events`, our `idx:…`).
+ */
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const isJobId = (id: string) => JOB_ID.test(id);
+
 /** Index trimming (dropping ids of jobs removed by retention) runs on one add in this many. */
 const TRIM_EVERY = 16;
 /** Ids newer than this are never trimmed (their job may be being added right now). */
@@ -52,7 +58,6 @@ class BullmqJobQueue implements JobQueue {
   private readonly index: JobIndex;
   private readonly bullPrefix: string;
   private readonly queueName: string;
-  private readonly policy: JobPolicy;
   private events: { queueEvents: QueueEvents; hub: JobEventHub; connection: Redis } | undefined;
   private readonly watchers = new Set<AbortController>();
   private readonly workers = new Set<RunningWorker>();
@@ -63,11 +68,9 @@ class BullmqJobQueue implements JobQueue {
     private readonly queue: Queue<QueuedJobData>,
     bullPrefix: string,
     queueName: string,
-    policy: JobPolicy,
   ) {
     this.bullPrefix = bullPrefix;
     this.queueName = queueName;
-    this.policy = policy;
     this.index = new JobIndex(options.redis, `${bullPrefix}:${queueName}`);
   }
 
@@ -86,7 +89,10 @@ class BullmqJobQueue implements JobQueue {
     const id = randomUUID();
     const createdAt = Date.now();
     await this.index.add(id, ownerKeyId, scoreOf(createdAt));
-    await withDeadline(this.queue.add(kind, { ownerKeyId, input: data }, { jobId: id, timestamp: createdAt }), 'job add');
+    await withDeadline(
+      this.queue.add(kind, { ownerKeyId, input: data }, { jobId: id, timestamp: createdAt }),
+      'job add',
+    );
     this.maybeTrim(ownerKeyId);
     return { id, kind, ownerKeyId, state: 'waiting', progress: 0, attemptsMade: 0, createdAt };
   }
@@ -102,6 +108,7 @@ class BullmqJobQueue implements JobQueue {
   }
 
   private async load(id: string): Promise<StoredJob | null> {
+    if (!isJobId(id)) return null;
     const [job, state] = await withDeadline(
       Promise.all([this.queue.getJob(id), this.queue.getJobState(id)]),
       'job read',
@@ -115,34 +122,8 @@ class BullmqJobQueue implements JobQueue {
     return this.load(id);
   }
 
-  async list({ ownerKeyId, state, limit, cursor }: ListJobsQuery): Promise<JobListPage> {
-    const indexKey = this.index.keyFor(ownerKeyId);
-    let position: ListPosition | null = cursor === undefined ? null : decodeCursor(cursor);
-    const items: JobListPage['items'] = [];
-    let scanned = 0;
-    while (items.length < limit && scanned < LIST_SCAN_LIMIT) {
-      const want = state === undefined ? limit - items.length : Math.min(100, LIST_SCAN_LIMIT - scanned);
-      const entries = await this.index.readAfter(indexKey, position, want);
-      if (entries.length === 0) return { items, nextCursor: null };
-      const jobs = await Promise.all(entries.map((entry) => this.load(entry.id)));
-      const missing: string[] = [];
-      for (const [i, entry] of entries.entries()) {
-        const job = jobs[i] ?? null;
-        position = entry;
-        scanned += 1;
-        if (job === null) missing.push(entry.id);
-        else if (state === undefined || job.state === state) {
-          const { result: _result, failedReason: _reason, kind: _kind, ...summary } = job;
-          items.push(summary);
-          if (items.length === limit) break;
-        }
-      }
-      this.index.forgetFrom(indexKey, missing).catch(() => undefined);
-      if (entries.length < want) return { items, nextCursor: null };
-    }
-    if (position === null) return { items, nextCursor: null };
-    const more = await this.index.readAfter(indexKey, position, 1);
-    return { items, nextCursor: more.length === 0 ? null : encodeCursor(position) };
+  list(query: ListJobsQuery): Promise<JobListPage> {
+    return listFromIndex(this.index, (id) => this.load(id), query);
   }
 
   async counts(): Promise<JobCounts> {
@@ -179,6 +160,7 @@ class BullmqJobQueue implements JobQueue {
   }
 
   async retry(id: string): Promise<StoredJob | null> {
+    if (!isJobId(id)) return null;
     const job = await withDeadline(this.queue.getJob(id), 'job read');
     if (job === undefined) return null;
     const state = await withDeadline(job.getState(), 'job state');
@@ -189,6 +171,7 @@ class BullmqJobQueue implements JobQueue {
   }
 
   async remove(id: string): Promise<boolean> {
+    if (!isJobId(id)) return false;
     const job = await withDeadline(this.queue.getJob(id), 'job read');
     if (job === undefined) return false;
     const state = await withDeadline(job.getState(), 'job state');
@@ -200,28 +183,14 @@ class BullmqJobQueue implements JobQueue {
 
   watch(id: string, signal: AbortSignal): AsyncIterable<JobUpdate> {
     const { hub } = this.ensureEvents();
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (signal.aborted) controller.abort();
-    this.watchers.add(controller);
-    const source = {
+    const source: WatchSource = {
       read: async () => {
         const job = await this.load(id);
         return job === null ? null : updateOf(job, Date.now());
       },
-      subscribe: (listener: Parameters<JobEventHub['subscribe']>[1]) => hub.subscribe(id, listener),
+      subscribe: (listener) => hub.subscribe(id, listener),
     };
-    const watchers = this.watchers;
-    const pollMs = this.options.watchPollMs ?? 1000;
-    return (async function* () {
-      try {
-        yield* watchJob(source, controller.signal, pollMs);
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-        watchers.delete(controller);
-      }
-    })();
+    return trackedWatch(this.watchers, source, signal, this.options.watchPollMs ?? 1000);
   }
 
   /** One QueueEvents (one stream reader) per process, created on the first watch. */
@@ -266,10 +235,14 @@ class BullmqJobQueue implements JobQueue {
     if (this.events !== undefined) {
       const { queueEvents, connection } = this.events;
       this.events = undefined;
-      await Promise.race([queueEvents.close(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(() => undefined);
+      await Promise.race([queueEvents.close(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(
+        () => undefined,
+      );
       await closeQuietly(connection);
     }
-    await Promise.race([this.queue.close(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(() => undefined);
+    await Promise.race([this.queue.close(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(
+      () => undefined,
+    );
   }
 }
 
@@ -299,5 +272,5 @@ export async function createBullmqJobQueue(options: BullmqJobQueueOptions): Prom
     await queue.close().catch(() => undefined);
     throw error;
   }
-  return new BullmqJobQueue(options, queue, bullPrefix, queueName, policy);
+  return new BullmqJobQueue(options, queue, bullPrefix, queueName);
 }

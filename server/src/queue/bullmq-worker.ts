@@ -21,6 +21,9 @@ export interface BullmqWorkerOptions {
   closeTimeoutMs: number;
 }
 
+/** Pause of the worker's loop after a Redis error before it tries again. */
+const RUN_RETRY_DELAY_MS = 1000;
+
 interface ActiveJob {
   job: Job<QueuedJobData>;
   token: string | undefined;
@@ -56,6 +59,9 @@ export function startBullmqWorker(options: BullmqWorkerOptions): RunningWorker {
     lockDuration: options.lockDurationMs,
     stalledInterval: options.stalledIntervalMs,
     maxStalledCount: 1,
+    // After a connection error BullMQ waits this long before fetching again (default 15 s): keep
+    // the recovery after a Redis restart within a second or so.
+    runRetryDelay: RUN_RETRY_DELAY_MS,
   });
   worker.on('error', throttledErrorLog(options.logger, 'job worker error'));
   worker.on('failed', (job, error) => {
@@ -75,7 +81,10 @@ export function startBullmqWorker(options: BullmqWorkerOptions): RunningWorker {
         if (!finished) {
           // Hand the jobs still running back to the queue (a job whose hand-back fails returns
           // anyway once its lock expires, through another worker's stalled check).
-          options.logger.warn({ jobs: active.size }, 'active jobs did not finish in time; handing them back to the queue');
+          options.logger.warn(
+            { jobs: active.size },
+            'active jobs did not finish in time; handing them back to the queue',
+          );
           const handBacks = [...active.values()].map(({ job, token }) => job.moveToWait(token));
           await Promise.race([Promise.allSettled(handBacks), new Promise((resolve) => setTimeout(resolve, 1000))]);
           await worker.disconnect().catch(() => undefined);

@@ -4,7 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { JobUpdate, ValidationJobResult } from '@tollgate/shared';
 import { defineJobKind } from '../jobs/job-kind.js';
 import { registerJobKinds, type JobKinds } from '../jobs/registry.js';
-import { JobActiveError } from './job-errors.js';
+import { JobActiveError } from '../errors.js';
 import type { JobPolicy } from './job-policy.js';
 import type { JobQueue, RunningWorker, StoredJob } from './job-queue.js';
 

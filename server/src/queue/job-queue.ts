@@ -35,6 +35,11 @@ export interface RunningWorker {
 export interface JobQueue extends BackendProbe {
   add(job: NewJob): Promise<StoredJob>;
   get(id: string): Promise<StoredJob | null>;
+  /**
+   * Newest first; an owner's jobs or (without ownerKeyId) all. A page may hold fewer than `limit`
+   * items with a non-null cursor (bounded scan); nextCursor is null on the last page. Rejects with
+   * InvalidInputError for a cursor it did not issue.
+   */
   list(query: ListJobsQuery): Promise<JobListPage>;
   counts(): Promise<JobCounts>;
   /** waiting + delayed + prioritized (+ paused) */
@@ -42,10 +47,13 @@ export interface JobQueue extends BackendProbe {
   pause(): Promise<void>;
   resume(): Promise<void>;
   isPaused(): Promise<boolean>;
+  /** A failed or completed job runs again (attempts reset); other states are left alone. null: unknown id. */
   retry(id: string): Promise<StoredJob | null>;
+  /** false for an unknown id; rejects with JobActiveError (errors.ts) for a running job. */
   remove(id: string): Promise<boolean>;
   /** State/progress events of one job until it completes or fails, or `signal` aborts. */
   watch(id: string, signal: AbortSignal): AsyncIterable<JobUpdate>;
+  /** Starts taking jobs; with BullMQ, on its own blocking connections (another process may run it). */
   startWorker(concurrency: number): RunningWorker;
   close(): Promise<void>;
 }

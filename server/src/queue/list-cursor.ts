@@ -40,7 +40,9 @@ export function decodeCursor(cursor: string): ListPosition {
   } catch {
     // fall through
   }
-  throw new InvalidInputError('Invalid cursor', [{ path: 'cursor', message: 'is not a cursor returned by a previous page' }]);
+  throw new InvalidInputError('Invalid cursor', [
+    { path: 'cursor', message: 'is not a cursor returned by a previous page' },
+  ]);
 }
 
 /** True when `entry` comes after `position` in newest-first order. */

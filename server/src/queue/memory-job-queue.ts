@@ -5,11 +5,11 @@ import type { BackendStatus, JobState, JobUpdate } from '@tollgate/shared';
 import type { Clock } from '../clock.js';
 import { isUnrecoverable } from '../jobs/job-kind.js';
 import type { JobKinds } from '../jobs/registry.js';
-import { JobActiveError } from './job-errors.js';
+import { JobActiveError } from '../errors.js';
 import { backoffDelay, DEFAULT_JOB_POLICY, toJobResult, toPercent, type JobPolicy } from './job-policy.js';
 import type { JobCounts, JobListPage, JobQueue, ListJobsQuery, NewJob, RunningWorker, StoredJob } from './job-queue.js';
 import { decodeCursor, encodeCursor, isAfter, newestFirst, scoreOf } from './list-cursor.js';
-import { updateOf, watchJob, type JobHint } from './watch-job.js';
+import { trackedWatch, updateOf, type JobHint, type WatchSource } from './watch-job.js';
 
 export interface MemoryJobQueueOptions {
   kinds: JobKinds;
@@ -164,31 +164,17 @@ export class MemoryJobQueue implements JobQueue {
   }
 
   watch(id: string, signal: AbortSignal): AsyncIterable<JobUpdate> {
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (signal.aborted) controller.abort();
-    this.watchers.add(controller);
-    const source = {
+    const source: WatchSource = {
       read: async () => {
         const job = await this.get(id);
         return job === null ? null : updateOf(job, this.options.clock());
       },
-      subscribe: (listener: (hint: JobHint) => void) => {
+      subscribe: (listener) => {
         this.events.on(id, listener);
         return () => this.events.off(id, listener);
       },
     };
-    const watchers = this.watchers;
-    const pollMs = this.options.watchPollMs ?? 1000;
-    return (async function* () {
-      try {
-        yield* watchJob(source, controller.signal, pollMs);
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-        watchers.delete(controller);
-      }
-    })();
+    return trackedWatch(this.watchers, source, signal, this.options.watchPollMs ?? 1000);
   }
 
   startWorker(concurrency: number): RunningWorker {
@@ -334,10 +320,13 @@ export class MemoryJobQueue implements JobQueue {
     if (!isUnrecoverable(error) && job.attemptsMade < this.policy.attempts) {
       job.state = 'delayed';
       this.changed(job);
-      job.retryTimer = setTimeout(() => {
-        delete job.retryTimer;
-        if (this.jobs.get(job.id) === job && job.state === 'delayed') this.enqueue(job);
-      }, backoffDelay(this.policy, job.attemptsMade));
+      job.retryTimer = setTimeout(
+        () => {
+          delete job.retryTimer;
+          if (this.jobs.get(job.id) === job && job.state === 'delayed') this.enqueue(job);
+        },
+        backoffDelay(this.policy, job.attemptsMade),
+      );
       return;
     }
     this.options.logger.debug({ jobId: job.id, reason: job.failedReason }, 'job failed');

@@ -85,3 +85,28 @@ export async function* watchJob(source: WatchSource, signal: AbortSignal, pollMs
     signal.removeEventListener('abort', notify);
   }
 }
+
+/**
+ * {@link watchJob} registered in `watchers`, so that closing the queue ends every open watch
+ * (subscriptions must not hold a shutdown).
+ */
+export function trackedWatch(
+  watchers: Set<AbortController>,
+  source: WatchSource,
+  signal: AbortSignal,
+  pollMs: number,
+): AsyncIterable<JobUpdate> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) controller.abort();
+  watchers.add(controller);
+  return (async function* () {
+    try {
+      yield* watchJob(source, controller.signal, pollMs);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      watchers.delete(controller);
+    }
+  })();
+}

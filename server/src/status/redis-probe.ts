@@ -23,7 +23,11 @@ export async function probeRedis(redis: Redis | null, timeoutMs: number): Promis
     const latencyMs = Math.round((performance.now() - started) * 100) / 100;
     const info = await redis.info('server').then(async (server) => server + (await redis.info('memory')));
     const memory = infoField(info, 'used_memory');
-    return { latencyMs, version: infoField(info, 'redis_version'), usedMemoryBytes: memory === null ? null : Number(memory) };
+    return {
+      latencyMs,
+      version: infoField(info, 'redis_version'),
+      usedMemoryBytes: memory === null ? null : Number(memory),
+    };
   };
   return settleWithin(facts(), timeoutMs, UNKNOWN);
 }

@@ -44,15 +44,24 @@ export class TestRedisServer {
 
   private async launch(): Promise<void> {
     const args = [
-      '--port', String(this.port),
-      '--bind', '127.0.0.1',
-      '--dir', this.dir,
-      '--save', '',
-      '--maxmemory-policy', 'noeviction',
-      '--appendonly', this.options.appendOnly === true ? 'yes' : 'no',
-      '--appendfsync', 'always',
-      '--daemonize', 'no',
-      '--loglevel', 'warning',
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+      '--appendonly',
+      this.options.appendOnly === true ? 'yes' : 'no',
+      '--appendfsync',
+      'always',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
     ];
     if (this.options.password !== undefined) args.push('--requirepass', this.options.password);
     const child = spawn('redis-server', args, { stdio: 'ignore' });

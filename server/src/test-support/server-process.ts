@@ -88,10 +88,19 @@ export class TollgateProcess {
         const line = this.output.find(matches);
         if (line !== undefined) return done(() => resolve(line));
         if (this.hasExited) {
-          return done(() => reject(new Error(`process exited (${this.exitCode ?? this.exitSignal}) before ${String(pattern)}:\n${this.text}`)));
+          return done(() =>
+            reject(
+              new Error(
+                `process exited (${this.exitCode ?? this.exitSignal}) before ${String(pattern)}:\n${this.text}`,
+              ),
+            ),
+          );
         }
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for ${String(pattern)}:\n${this.text}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`timed out waiting for ${String(pattern)}:\n${this.text}`))),
+        timeoutMs,
+      );
       const done = (settle: () => void) => {
         clearTimeout(timer);
         this.waiters.delete(check);
@@ -114,7 +123,10 @@ export class TollgateProcess {
     await Promise.race([
       this.exited,
       new Promise<void>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`process did not exit within ${timeoutMs} ms:\n${this.text}`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`process did not exit within ${timeoutMs} ms:\n${this.text}`)),
+          timeoutMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
     return { code: this.exitCode, signal: this.exitSignal };

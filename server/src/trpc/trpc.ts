@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { t, type Meta } from './init.js';
-import { mapBackendErrors } from './middleware/backend-errors.js';
+import { mapDomainErrors } from './middleware/domain-errors.js';
 import { authenticateKey, requireKeyCredential } from './middleware/auth.js';
 import { requireAdmin } from './middleware/admin.js';
 import { enforceQuota } from './middleware/quota.js';
@@ -9,8 +9,8 @@ export type { Meta };
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Anything; Redis failures become SERVICE_UNAVAILABLE. */
-export const publicProcedure = t.procedure.use(mapBackendErrors);
+/** Anything; domain errors become tRPC codes (Redis outages: SERVICE_UNAVAILABLE). */
+export const publicProcedure = t.procedure.use(mapDomainErrors);
 
 /** Needs a valid, unrevoked API key; adds `ctx.apiKey`. */
 export const keyProcedure = publicProcedure.use(authenticateKey);

@@ -44,7 +44,10 @@ function compile(schema: unknown, hash: string): CompiledSchema {
   }
   if (!ajv.validateSchema(schema)) {
     const issues = schemaIssues(ajv.errors);
-    throw new InvalidInputError(`Invalid JSON Schema: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+    throw new InvalidInputError(
+      `Invalid JSON Schema: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+      issues,
+    );
   }
   let validate: ValidateFunction;
   const knownRefs = new Set(Object.keys(ajv.refs));
@@ -56,7 +59,7 @@ function compile(schema: unknown, hash: string): CompiledSchema {
   } finally {
     // ajv keeps every compiled schema by object identity and every $id (nested ones too) by name:
     // forget them, so schemas never leak nor see each other's $ids; our LRU keeps the compiled one.
-    if (typeof schema === 'object') ajv.removeSchema(schema as object);
+    if (typeof schema === 'object') ajv.removeSchema(schema);
     for (const ref of Object.keys(ajv.refs)) if (!knownRefs.has(ref)) delete ajv.refs[ref];
   }
   if ((validate as { $async?: boolean }).$async === true) {
@@ -98,7 +101,7 @@ function describe(error: ErrorObject): ValidationError {
  * {@link ROOT_PATH} for the document itself); at most MAX_ERRORS_PER_DOCUMENT are reported.
  */
 export function validateDocument(validator: CompiledSchema, document: unknown): ValidateOutput {
-  const valid = validator.validate(document) as boolean;
+  const valid = validator.validate(document);
   if (valid) return { valid: true, errors: [] };
   const errors = (validator.validate.errors ?? []).slice(0, MAX_ERRORS_PER_DOCUMENT).map(describe);
   return { valid: false, errors };

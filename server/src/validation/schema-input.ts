@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { jsonDepth, jsonSchemaSchema, MAX_JSON_DEPTH, validateInputSchema } from '@tollgate/shared';
 import { InvalidInputError } from '../errors.js';
 import { getValidator } from './json-schema.js';
@@ -30,7 +30,11 @@ export const compilableJsonSchema = jsonSchemaSchema.superRefine((schema, ctx) =
     if (!(error instanceof InvalidInputError)) throw error;
     const details = error.issues.length > 0 ? error.issues : [{ path: '(root)', message: error.message }];
     for (const issue of details) {
-      ctx.addIssue({ code: 'custom', path: pointerSegments(issue.path), message: `invalid JSON Schema: ${issue.message}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: pointerSegments(issue.path),
+        message: `invalid JSON Schema: ${issue.message}`,
+      });
     }
   }
 });

@@ -44,7 +44,7 @@ for (const backend of ['redis', 'memory'] as const satisfies readonly Backend[])
         t.app.inject({ method: 'GET', url: '/trpc/health.check' }),
       ]);
       expect(rpc.statusCode).toBe(200);
-      expect((rpc.json() as { result: { data: unknown } }).result.data).toEqual(rest.json());
+      expect(rpc.json<{ result: { data: unknown } }>().result.data).toEqual(rest.json());
     });
 
     it('/livez and /readyz', async () => {
@@ -79,7 +79,9 @@ for (const backend of ['redis', 'memory'] as const satisfies readonly Backend[])
       expect(wrong.statusCode).toBe(403);
       expect(wrong.json()).toMatchObject({ error: { data: { code: 'FORBIDDEN' } } });
       const ok = await t.app.inject({ method: 'GET', url: '/trpc/admin.health.redis', headers: admin });
-      expect(adminRedisHealthSchema.parse((ok.json() as { result: { data: unknown } }).result.data).queue_service.queue_depth).toBe(0);
+      expect(
+        adminRedisHealthSchema.parse(ok.json<{ result: { data: unknown } }>().result.data).queue_service.queue_depth,
+      ).toBe(0);
     });
 
     it('/metrics needs the admin token and exposes process, HTTP, queue and backend metrics', async () => {
@@ -89,7 +91,9 @@ for (const backend of ['redis', 'memory'] as const satisfies readonly Backend[])
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toContain('text/plain');
       expect(response.body).toContain('process_cpu_user_seconds_total');
-      expect(response.body).toMatch(/tollgate_http_request_duration_seconds_count\{[^}]*route="\/health"[^}]*status_code="200"/);
+      expect(response.body).toMatch(
+        /tollgate_http_request_duration_seconds_count\{[^}]*route="\/health"[^}]*status_code="200"/,
+      );
       expect(response.body).toMatch(/tollgate_queue_depth\{[^}]*\} 0/);
       expect(response.body).toMatch(/tollgate_backend_up\{[^}]*backend="counters"[^}]*\} 1/);
     });

@@ -4,7 +4,12 @@ import { TollgateProcess } from '../../src/test-support/server-process.js';
 
 const ADMIN_TOKEN = 'outage-admin-token-0123456789';
 
-async function healthOf(url: string): Promise<{ status: number; body: { status: string; redis: { status: string }; queue: { queue_depth: number | null } } }> {
+async function healthOf(
+  url: string,
+): Promise<{
+  status: number;
+  body: { status: string; redis: { status: string }; queue: { queue_depth: number | null } };
+}> {
   const response = await fetch(`${url}/health`);
   return { status: response.status, body: (await response.json()) as never };
 }
@@ -44,7 +49,9 @@ describe('Redis outage and recovery (built server, real Redis)', () => {
     expect(body.queue.queue_depth).toBeNull();
     expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
     expect((await fetch(`${server.url}/livez`)).status).toBe(200);
-    const admin = await fetch(`${server.url}/admin/health/redis`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const admin = await fetch(`${server.url}/admin/health/redis`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(admin.status).toBe(200);
 
     await redis.restart();
@@ -66,7 +73,23 @@ describe('Redis outage and recovery (built server, real Redis)', () => {
     await waitFor(async () => (await healthOf(server.url)).status === 200, 10_000);
   });
 
-  it('never logs the Redis password through the outage', () => {
+  it('accepts the admin token through SSE connectionParams and keeps it out of the request log', async () => {
+    const params = encodeURIComponent(JSON.stringify({ token: ADMIN_TOKEN }));
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/trpc/admin.status?connectionParams=${params}`, {
+      headers: { accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes('"queue_service"')) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.text).toContain('connectionParams=[REDACTED]');
+  });
+
+  it('never logs the Redis password or the admin token', () => {
     expect(server.text).not.toContain('outage-secret-pw');
     expect(server.text).not.toContain(ADMIN_TOKEN);
   });

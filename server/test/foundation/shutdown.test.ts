@@ -21,10 +21,10 @@ describe('graceful shutdown', () => {
       try {
         await proc.ready();
         const controller = new AbortController();
-        const stream = await fetch(
-          `${proc.url}/trpc/admin.status`,
-          { headers: { accept: 'text/event-stream', authorization: `Bearer ${ADMIN_TOKEN}` }, signal: controller.signal },
-        );
+        const stream = await fetch(`${proc.url}/trpc/admin.status`, {
+          headers: { accept: 'text/event-stream', authorization: `Bearer ${ADMIN_TOKEN}` },
+          signal: controller.signal,
+        });
         expect(stream.status).toBe(200);
         const reader = stream.body!.getReader();
         const first = await reader.read();

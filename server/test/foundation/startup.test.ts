@@ -45,7 +45,9 @@ describe('start-up (built server, real processes)', () => {
     });
     const { code } = await proc.waitForExit();
     expect(code).toBe(1);
-    expect(proc.text).toContain(`❌ Redis validation failed: Failed to connect to Redis at redis://admin:****@127.0.0.1:${port}`);
+    expect(proc.text).toContain(
+      `❌ Redis validation failed: Failed to connect to Redis at redis://admin:****@127.0.0.1:${port}`,
+    );
     expect(proc.text).not.toContain('hunter2-secret');
   });
 
@@ -140,7 +142,11 @@ describe('start-up (built server, real processes)', () => {
 
   it('demo mode with an unreachable Redis falls back to memory', async () => {
     const port = await freePort();
-    const proc = await start({ DEMO_MODE: 'true', REDIS_URL: `redis://:pw-secret-9@127.0.0.1:${port}`, REDIS_CONNECT_TIMEOUT_MS: '500' });
+    const proc = await start({
+      DEMO_MODE: 'true',
+      REDIS_URL: `redis://:pw-secret-9@127.0.0.1:${port}`,
+      REDIS_CONNECT_TIMEOUT_MS: '500',
+    });
     await proc.ready();
     expect(proc.output).toContain('⚠ Using in-memory counters (DEMO_MODE)');
     expect(proc.text).not.toContain('pw-secret-9');

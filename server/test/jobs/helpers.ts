@@ -55,7 +55,7 @@ const heavySchema = {
  * A job that keeps a worker busy for some tens of milliseconds (uniqueItems over `size` objects is
  * quadratic), with a mix of valid and invalid documents that depends on `seed`.
  */
-export function heavyJob(seed: number, size = 600): SubmitJobInput {
+export function heavyJob(seed: number, size = 400): SubmitJobInput {
   const unique = Array.from({ length: size }, (_, n) => ({ n }));
   return {
     schema: heavySchema,
@@ -68,7 +68,12 @@ export function heavyJob(seed: number, size = 600): SubmitJobInput {
   };
 }
 
-export async function waitFor<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs: number,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {
@@ -78,7 +83,8 @@ export async function waitFor<T>(read: () => Promise<T>, accept: (value: T) => b
     } catch {
       // transient (e.g. Redis restarting): try again
     }
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} not met within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -78,7 +78,9 @@ for (const backend of ['redis', 'memory'] as const) {
         error = caught;
       }
       expect(codeOf(error)).toBe('BAD_REQUEST');
-      expect(await statusOf(carol.jobs.submit.mutate({ schema: { $ref: 'https://example.com/s.json' }, documents: [1] }))).toBe(400);
+      expect(
+        await statusOf(carol.jobs.submit.mutate({ schema: { $ref: 'https://example.com/s.json' }, documents: [1] })),
+      ).toBe(400);
       expect(await statusOf(carol.jobs.submit.mutate({ schema, documents: [] }))).toBe(400);
       const after = await carol.usage.get.query();
       expect(after.quota.used).toBe(before.quota.used);
@@ -138,10 +140,18 @@ for (const backend of ['redis', 'memory'] as const) {
 
     it('lets an admin retry and remove jobs', async () => {
       const { jobId } = await alice.jobs.submit.mutate({ schema, documents: [{ n: 3 }] });
-      await waitFor(() => alice.jobs.get.query({ jobId }), (job) => job.state === 'completed', 10_000);
+      await waitFor(
+        () => alice.jobs.get.query({ jobId }),
+        (job) => job.state === 'completed',
+        10_000,
+      );
       const retried = await app.admin.admin.jobs.retry.mutate({ id: jobId });
       expect(retried.ownerKeyId).toBeTypeOf('string');
-      await waitFor(() => alice.jobs.get.query({ jobId }), (job) => job.state === 'completed', 10_000);
+      await waitFor(
+        () => alice.jobs.get.query({ jobId }),
+        (job) => job.state === 'completed',
+        10_000,
+      );
       expect(await app.admin.admin.jobs.remove.mutate({ id: jobId })).toEqual({ id: jobId, removed: true });
       expect(await statusOf(alice.jobs.get.query({ jobId }))).toBe(404);
       expect(await statusOf(app.admin.admin.jobs.remove.mutate({ id: jobId }))).toBe(404);

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../../src/test-support/redis-server.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type Backend, type TestApp } from '../../src/test-support/test-app.js';
 import { manualClock, T0 } from '../../src/counters/counter-store.contract.js';
+import type { CreatedKey, KeyList, KeyRecord, Usage, ValidateOutput } from '@tollgate/shared';
 import { batchMutation, createKey, mutation, query, VALID_CALL } from './inject-helpers.js';
 
 let redis: TestRedisServer;
@@ -21,7 +22,9 @@ describe.each<Backend>(['memory', 'redis'])('guarded procedures on the %s backen
     testApp = await createTestApp({
       backend,
       clock,
-      ...(backend === 'redis' ? { redisUrl: redis.url, env: { REDIS_PREFIX: `g${Math.random().toString(36).slice(2, 8)}` } } : {}),
+      ...(backend === 'redis'
+        ? { redisUrl: redis.url, env: { REDIS_PREFIX: `g${Math.random().toString(36).slice(2, 8)}` } }
+        : {}),
     });
     return testApp.app;
   }
@@ -30,8 +33,8 @@ describe.each<Backend>(['memory', 'redis'])('guarded procedures on the %s backen
     await testApp?.close();
   });
 
-  async function usageOf(apiKey: string) {
-    const response = await query(testApp.app, 'usage.get', undefined, apiKey);
+  async function usageOf(apiKey: string): Promise<Usage> {
+    const response = await query<Usage>(testApp.app, 'usage.get', undefined, apiKey);
     expect(response.status).toBe(200);
     return response.body.result.data;
   }
@@ -39,7 +42,12 @@ describe.each<Backend>(['memory', 'redis'])('guarded procedures on the %s backen
   it('validates a document and sends RateLimit headers', async () => {
     const app = await start();
     const key = await createKey(app, { rateLimit: { limit: 3, windowSec: 60 } });
-    const response = await mutation(app, 'validation.validate', { schema: { type: 'object', properties: { n: { type: 'number' } } }, document: { n: 'x' } }, key.apiKey);
+    const response = await mutation<ValidateOutput>(
+      app,
+      'validation.validate',
+      { schema: { type: 'object', properties: { n: { type: 'number' } } }, document: { n: 'x' } },
+      key.apiKey,
+    );
     expect(response.status).toBe(200);
     expect(response.body.result.data).toEqual({ valid: false, errors: [{ path: '/n', message: 'must be number' }] });
     expect(response.headers['ratelimit-limit']).toBe('3');
@@ -69,7 +77,9 @@ describe.each<Backend>(['memory', 'redis'])('guarded procedures on the %s backen
     expect(refused.headers['ratelimit-limit']).toBe('2');
     expect(refused.headers['ratelimit-remaining']).toBe('0');
     expect(refused.headers['ratelimit-reset']).toBe(String(Math.ceil((freeAt - clock()) / 1000)));
-    expect(await usageOf(key.apiKey)).toMatchObject({ rate: { limit: 2, remaining: 0, resetAt: freeAt, windowSec: 60 } });
+    expect(await usageOf(key.apiKey)).toMatchObject({
+      rate: { limit: 2, remaining: 0, resetAt: freeAt, windowSec: 60 },
+    });
     clock.set(freeAt);
     expect((await mutation(app, 'validation.validate', VALID_CALL, key.apiKey)).status).toBe(200);
   });
@@ -91,19 +101,57 @@ describe.each<Backend>(['memory', 'redis'])('guarded procedures on the %s backen
       const response = await mutation(app, 'validation.validate', input, key.apiKey);
       expect(response.status, JSON.stringify(response.body)).toBe(400);
       expect(response.body.error.data.code).toBe('BAD_REQUEST');
-      expect(response.body.error.data.issues.length).toBeGreaterThan(0);
+      expect(response.body.error.data.issues?.length).toBeGreaterThan(0);
     }
     const invalidSchema = await mutation(app, 'validation.validate', bad[1], key.apiKey);
-    expect(invalidSchema.body.error.data.issues[0]).toMatchObject({ path: 'schema.type' });
+    expect(invalidSchema.body.error.data.issues?.[0]).toMatchObject({ path: 'schema.type' });
     expect(await usageOf(key.apiKey)).toMatchObject({ rate: { remaining: 2 } });
     await mutation(app, 'validation.validate', VALID_CALL, key.apiKey);
     await mutation(app, 'validation.validate', VALID_CALL, key.apiKey);
-    for (let i = 0; i < 5; i++) expect((await mutation(app, 'validation.validate', VALID_CALL, key.apiKey)).status).toBe(429);
+    for (let i = 0; i < 5; i++)
+      expect((await mutation(app, 'validation.validate', VALID_CALL, key.apiKey)).status).toBe(429);
     const usage = await usageOf(key.apiKey);
     expect(usage).toMatchObject({ rate: { remaining: 0 }, quota: { used: 0 } });
     // Once the window has slid by, both slots come back: the 429s took none.
     clock.set(usage.rate.resetAt);
     expect((await usageOf(key.apiKey)).rate.remaining).toBe(2);
+  });
+
+  it('counts jobs.submit against the daily quota, refusing with kind daily until UTC midnight', async () => {
+    const app = await start();
+    const key = await createKey(app, { rateLimit: { limit: 100, windowSec: 60 }, dailyJobQuota: 2 });
+    const job = { schema: { type: 'number' }, documents: [1, 'x'] };
+    expect((await mutation(app, 'jobs.submit', job, key.apiKey)).status).toBe(200);
+    expect((await mutation(app, 'jobs.submit', job, key.apiKey)).status).toBe(200);
+    const midnight = Date.UTC(2030, 0, 16);
+    clock.set(midnight - 90_500);
+    const refused = await mutation(app, 'jobs.submit', job, key.apiKey);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.data.quota).toEqual({
+      kind: 'daily',
+      limit: 2,
+      remaining: 0,
+      resetAt: midnight,
+      retryAfterMs: 90_500,
+    });
+    expect(refused.headers['retry-after']).toBe('91');
+    expect(refused.headers['ratelimit-remaining']).toBe('100'); // the window holding the two jobs has passed
+    // An invalid schema is a 400 before the quota is looked at.
+    const invalid = await mutation(app, 'jobs.submit', { schema: { type: 1 }, documents: [] }, key.apiKey);
+    expect(invalid.status).toBe(400);
+    expect((await mutation(app, 'validation.validate', VALID_CALL, key.apiKey)).status).toBe(200);
+    expect(await usageOf(key.apiKey)).toMatchObject({
+      rate: { remaining: 99 },
+      quota: { limit: 2, used: 2, remaining: 0, resetAt: midnight },
+    });
+    clock.set(midnight);
+    expect((await mutation(app, 'jobs.submit', job, key.apiKey)).status).toBe(200);
+    expect((await usageOf(key.apiKey)).quota).toEqual({
+      limit: 2,
+      used: 1,
+      remaining: 1,
+      resetAt: midnight + 86_400_000,
+    });
   });
 
   it('refuses missing, unknown and revoked keys with 401, consuming nothing', async () => {
@@ -113,7 +161,7 @@ describe.each<Backend>(['memory', 'redis'])('guarded procedures on the %s backen
     expect((await mutation(app, 'validation.validate', VALID_CALL, 'tg_' + 'A'.repeat(32))).status).toBe(401);
     expect((await mutation(app, 'validation.validate', VALID_CALL, 'not-a-key')).status).toBe(401);
     expect((await query(app, 'usage.get', undefined, 'tg_' + 'B'.repeat(32))).status).toBe(401);
-    const revoked = await mutation(app, 'admin.keys.revoke', { id: key.id }, TEST_ADMIN_TOKEN);
+    const revoked = await mutation<KeyRecord>(app, 'admin.keys.revoke', { id: key.id }, TEST_ADMIN_TOKEN);
     expect(revoked.body.result.data).toMatchObject({ id: key.id, revokedAt: T0 });
     const refused = await mutation(app, 'validation.validate', VALID_CALL, key.apiKey);
     expect(refused.status).toBe(401);
@@ -124,11 +172,14 @@ describe.each<Backend>(['memory', 'redis'])('guarded procedures on the %s backen
   it('gives a batch the most restrictive headers, with a 207 when some calls are refused', async () => {
     const app = await start();
     const key = await createKey(app, { rateLimit: { limit: 3, windowSec: 60 } });
-    const response = await batchMutation(app, 'validation.validate', [VALID_CALL, VALID_CALL, VALID_CALL, VALID_CALL, VALID_CALL], key.apiKey);
-    expect(response.status).toBe(207);
-    const outcomes = (response.body as Array<{ result?: unknown; error?: { data: { httpStatus: number } } }>).map((item) =>
-      item.error === undefined ? 200 : item.error.data.httpStatus,
+    const response = await batchMutation(
+      app,
+      'validation.validate',
+      [VALID_CALL, VALID_CALL, VALID_CALL, VALID_CALL, VALID_CALL],
+      key.apiKey,
     );
+    expect(response.status).toBe(207);
+    const outcomes = response.body.map((item) => (item.error === undefined ? 200 : item.error.data.httpStatus));
     expect(outcomes.filter((status) => status === 200)).toHaveLength(3);
     expect(outcomes.filter((status) => status === 429)).toHaveLength(2);
     expect(response.headers['ratelimit-remaining']).toBe('0');
@@ -138,7 +189,7 @@ describe.each<Backend>(['memory', 'redis'])('guarded procedures on the %s backen
 
   it('reports usage, and lets admins list, revoke and reset keys (NOT_FOUND for unknown ids)', async () => {
     const app = await start();
-    const created = await mutation(app, 'admin.keys.create', { name: 'defaults' }, TEST_ADMIN_TOKEN);
+    const created = await mutation<CreatedKey>(app, 'admin.keys.create', { name: 'defaults' }, TEST_ADMIN_TOKEN);
     expect(created.status).toBe(200);
     const key = created.body.result.data;
     expect(key).toMatchObject({
@@ -156,11 +207,11 @@ describe.each<Backend>(['memory', 'redis'])('guarded procedures on the %s backen
       rate: { limit: 60, remaining: 59, resetAt: T0, windowSec: 60 },
       quota: { limit: 1000, used: 0, remaining: 1000, resetAt: Date.UTC(2030, 0, 16) },
     });
-    const list = await query(app, 'admin.keys.list', undefined, TEST_ADMIN_TOKEN);
+    const list = await query<KeyList>(app, 'admin.keys.list', undefined, TEST_ADMIN_TOKEN);
     expect(list.body.result.data.items).toHaveLength(1);
     expect(list.body.result.data.items[0]).toMatchObject({ id: key.id, usage: { rateUsed: 1 } });
     expect(JSON.stringify(list.body)).not.toContain(key.apiKey);
-    const reset = await mutation(app, 'admin.keys.resetUsage', { id: key.id }, TEST_ADMIN_TOKEN);
+    const reset = await mutation<KeyRecord>(app, 'admin.keys.resetUsage', { id: key.id }, TEST_ADMIN_TOKEN);
     expect(reset.body.result.data.usage).toMatchObject({ rateUsed: 0, rateRemaining: 60 });
     for (const path of ['admin.keys.revoke', 'admin.keys.resetUsage']) {
       const missing = await mutation(app, path, { id: 'k_0000000000000000' }, TEST_ADMIN_TOKEN);

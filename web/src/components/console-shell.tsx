@@ -16,7 +16,7 @@ interface ConsoleShellProps {
 
 /** Header, live banners and the current page. The status stream stays open on every page. */
 export function ConsoleShell({ onSignOut }: ConsoleShellProps) {
-  const [route] = useHashRoute();
+  const route = useHashRoute();
   const status = useAdminStatus(useCallback((message: string) => onSignOut(message), [onSignOut]));
   const { snapshot } = status;
   return (
@@ -28,7 +28,7 @@ export function ConsoleShell({ onSignOut }: ConsoleShellProps) {
         ) : null}
         {snapshot !== undefined && isRedisDown(snapshot) ? <RedisDownBanner /> : null}
       </div>
-      <main className="content">
+      <main className="content" data-stale={status.state === 'reconnecting' ? '' : undefined}>
         <StreamIndicator state={status.state} receivedAt={status.receivedAt} now={status.now} />
         {route === 'dashboard' ? <DashboardPage status={status} /> : null}
         {route === 'keys' ? <KeysPage /> : null}

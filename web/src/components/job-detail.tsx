@@ -56,7 +56,9 @@ function ResultSummary({ result }: { result: ValidationJobResult }) {
 export function JobDetail({ id, job, loading, error, summaryOnly, onClose }: JobDetailProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   // opening (or switching) the detail moves focus to it
-  useEffect(() => heading.current?.focus(), [id]);
+  useEffect(() => {
+    heading.current?.focus();
+  }, [id]);
   return (
     <Panel
       title={`Job ${id}`}

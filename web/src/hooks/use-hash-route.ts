@@ -1,4 +1,4 @@
-import { useCallback, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 
 export const ROUTES = ['dashboard', 'keys', 'jobs'] as const;
 export type Route = (typeof ROUTES)[number];
@@ -14,16 +14,13 @@ function subscribe(listener: () => void): () => void {
   return () => window.removeEventListener('hashchange', listener);
 }
 
-export function useHashRoute(): [Route, (route: Route) => void] {
-  const route = useSyncExternalStore(
+/** The current page; links (`routeHref`) change it. */
+export function useHashRoute(): Route {
+  return useSyncExternalStore<Route>(
     subscribe,
     () => parse(window.location.hash),
-    () => 'dashboard' as Route,
+    () => 'dashboard',
   );
-  const navigate = useCallback((next: Route) => {
-    window.location.hash = `#/${next}`;
-  }, []);
-  return [route, navigate];
 }
 
 export function routeHref(route: Route): string {

@@ -3,7 +3,8 @@ import { parseApiKey, type KeyCredential } from '../../keys/api-key.js';
 import { t } from '../init.js';
 
 function credentialOrThrow(bearer: string | null): KeyCredential {
-  if (bearer === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'API key required (Authorization: Bearer <key>)' });
+  if (bearer === null)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'API key required (Authorization: Bearer <key>)' });
   const credential = parseApiKey(bearer);
   if (credential === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Invalid API key' });
   return credential;
@@ -19,7 +20,10 @@ export const authenticateKey = t.middleware(async function authenticateKey(opts)
   const credential = credentialOrThrow(opts.ctx.bearer);
   const result = await opts.ctx.deps.counters.authenticate(credential.id, credential.hash);
   if (result.outcome !== 'ok') {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: result.outcome === 'revoked' ? 'API key revoked' : 'Invalid API key' });
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: result.outcome === 'revoked' ? 'API key revoked' : 'Invalid API key',
+    });
   }
   return opts.next({ ctx: { credential, apiKey: result.key } });
 });

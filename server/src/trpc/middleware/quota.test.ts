@@ -32,7 +32,14 @@ async function setup(limit: number, windowSec: number, dailyJobQuota: number) {
   const clock = manualClock(T0);
   const counters = createMemoryCounterStore({ clock });
   const credential = generateApiKey();
-  await counters.createKey({ id: credential.id, keyHash: credential.hash, name: 't', rateLimit: { limit, windowSec }, dailyJobQuota, createdAt: T0 });
+  await counters.createKey({
+    id: credential.id,
+    keyHash: credential.hash,
+    name: 't',
+    rateLimit: { limit, windowSec },
+    dailyJobQuota,
+    createdAt: T0,
+  });
   const deps = { counters, clock, config: { isProduction: false } } as unknown as Deps;
   const caller = () => {
     const { reply, headers } = fakeReply();
@@ -43,7 +50,10 @@ async function setup(limit: number, windowSec: number, dailyJobQuota: number) {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<QuotaExceededError> {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(TRPCError);
   expect((error as TRPCError).code).toBe('TOO_MANY_REQUESTS');
   const cause = (error as TRPCError).cause;
@@ -58,7 +68,13 @@ describe('enforceQuota', () => {
     const { api, headers } = caller();
     const error = await refusal(api.submit({ n: 2 }));
     const midnight = nextUtcMidnight(T0);
-    expect(error.quota).toEqual({ kind: 'daily', limit: 1, remaining: 0, resetAt: midnight, retryAfterMs: midnight - clock() });
+    expect(error.quota).toEqual({
+      kind: 'daily',
+      limit: 1,
+      remaining: 0,
+      resetAt: midnight,
+      retryAfterMs: midnight - clock(),
+    });
     expect(headers['retry-after']).toBe(String((midnight - clock()) / 1000));
     expect(headers['ratelimit-remaining']).toBe('9');
     expect(headers['ratelimit-reset']).toBe('0');
@@ -84,7 +100,9 @@ describe('enforceQuota', () => {
   it('validates input before touching the quota', async () => {
     const { caller, counters, credential } = await setup(1, 60, 1);
     for (let i = 0; i < 3; i++) {
-      await expect(caller().api.submit({ n: 'x' } as unknown as { n: number })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      await expect(caller().api.submit({ n: 'x' } as unknown as { n: number })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+      });
     }
     const key = await counters.getKey(credential.id);
     expect(await counters.usage(key!)).toMatchObject({ rateUsed: 0, dailyUsed: 0 });

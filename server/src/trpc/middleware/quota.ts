@@ -13,7 +13,13 @@ function refusal(kind: 'rate' | 'daily', rate: RateState, daily: DailyState, cou
   }
   const state = chosen === 'rate' ? rate : daily;
   const retryAfterMs = Math.max(0, state.resetAt - now);
-  return new QuotaExceededError({ kind: chosen, limit: state.limit, remaining: 0, resetAt: state.resetAt, retryAfterMs });
+  return new QuotaExceededError({
+    kind: chosen,
+    limit: state.limit,
+    remaining: 0,
+    resetAt: state.resetAt,
+    retryAfterMs,
+  });
 }
 
 /**
@@ -27,7 +33,10 @@ export const enforceQuota = t.middleware(async function enforceQuota(opts) {
   const countsDaily = opts.meta?.countsDailyJobQuota === true;
   const result = await deps.counters.consume(credential.id, credential.hash, { rate: true, daily: countsDaily });
   if (result.outcome === 'unauthorized') {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: result.reason === 'revoked' ? 'API key revoked' : 'Invalid API key' });
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: result.reason === 'revoked' ? 'API key revoked' : 'Invalid API key',
+    });
   }
   // The store's own instant (Redis TIME on Redis): resetAt was computed against it.
   const now = result.now;

@@ -1,7 +1,7 @@
 import { adminJobIdInputSchema, adminJobPageSchema, jobDetailSchema, listJobsInputSchema } from '@tollgate/shared';
 import { z } from 'zod';
 import { adminProcedure, router } from '../trpc.js';
-import { jobNotFound, mapJobErrors } from './job-errors.js';
+import { notFound } from '../../errors.js';
 
 const adminJobDetailSchema = jobDetailSchema.extend({ ownerKeyId: z.string() });
 
@@ -10,7 +10,7 @@ export const adminJobsRouter = router({
   list: adminProcedure
     .input(listJobsInputSchema)
     .output(adminJobPageSchema)
-    .query(({ ctx, input }) => mapJobErrors(ctx.deps.queue.list(input))),
+    .query(({ ctx, input }) => ctx.deps.queue.list(input)),
 
   /** Runs a failed (or completed) job again; other states are left as they are. */
   retry: adminProcedure
@@ -18,7 +18,7 @@ export const adminJobsRouter = router({
     .output(adminJobDetailSchema)
     .mutation(async ({ ctx, input }) => {
       const job = await ctx.deps.queue.retry(input.id);
-      if (job === null) throw jobNotFound(input.id);
+      if (job === null) throw notFound('job', input.id);
       const { kind: _kind, ...detail } = job;
       return detail;
     }),
@@ -28,7 +28,7 @@ export const adminJobsRouter = router({
     .input(adminJobIdInputSchema)
     .output(z.object({ id: z.string(), removed: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      if (!(await mapJobErrors(ctx.deps.queue.remove(input.id)))) throw jobNotFound(input.id);
+      if (!(await ctx.deps.queue.remove(input.id))) throw notFound('job', input.id);
       return { id: input.id, removed: true as const };
     }),
 });

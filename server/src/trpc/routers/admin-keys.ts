@@ -1,10 +1,16 @@
-import { TRPCError } from '@trpc/server';
-import { createdKeySchema, createKeyInputSchema, keyIdInputSchema, keyListSchema, keyRecordSchema } from '@tollgate/shared';
+import {
+  createdKeySchema,
+  createKeyInputSchema,
+  keyIdInputSchema,
+  keyListSchema,
+  keyRecordSchema,
+} from '@tollgate/shared';
 import { createApiKey, listKeyRecords, resetKeyUsage, revokeApiKey } from '../../keys/key-service.js';
+import { notFound } from '../../errors.js';
 import { adminProcedure, router } from '../trpc.js';
 
 function found<T>(value: T | null, id: string): T {
-  if (value === null) throw new TRPCError({ code: 'NOT_FOUND', message: `No API key with id ${id}` });
+  if (value === null) throw notFound('API key', id);
   return value;
 }
 
@@ -15,7 +21,9 @@ export const adminKeysRouter = router({
     .output(createdKeySchema)
     .mutation(({ ctx, input }) => createApiKey(ctx.deps.counters, ctx.deps.config, ctx.deps.clock, input)),
 
-  list: adminProcedure.output(keyListSchema).query(async ({ ctx }) => ({ items: await listKeyRecords(ctx.deps.counters) })),
+  list: adminProcedure
+    .output(keyListSchema)
+    .query(async ({ ctx }) => ({ items: await listKeyRecords(ctx.deps.counters) })),
 
   revoke: adminProcedure
     .input(keyIdInputSchema)

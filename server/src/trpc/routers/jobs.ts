@@ -9,7 +9,7 @@ import {
 } from '@tollgate/shared';
 import { compilableJsonSchema } from '../../validation/schema-input.js';
 import { guardedProcedure, keyProcedure, router } from '../trpc.js';
-import { jobNotFound, mapJobErrors } from './job-errors.js';
+import { notFound } from '../../errors.js';
 
 /** The JSON Schema must compile while the input is parsed: an invalid one is a 400 that consumes nothing. */
 const submitInput = submitJobInputSchema.extend({ schema: compilableJsonSchema });
@@ -29,7 +29,7 @@ export const jobsRouter = router({
     .output(jobDetailSchema)
     .query(async ({ ctx, input }) => {
       const job = await ctx.deps.queue.get(input.jobId);
-      if (job === null || job.ownerKeyId !== ctx.apiKey.id) throw jobNotFound(input.jobId);
+      if (job === null || job.ownerKeyId !== ctx.apiKey.id) throw notFound('job', input.jobId);
       const { ownerKeyId: _owner, kind: _kind, ...detail } = job;
       return detail;
     }),
@@ -39,14 +39,14 @@ export const jobsRouter = router({
     .input(listJobsInputSchema)
     .output(jobPageSchema)
     .query(async ({ ctx, input }) => {
-      const page = await mapJobErrors(ctx.deps.queue.list({ ...input, ownerKeyId: ctx.apiKey.id }));
+      const page = await ctx.deps.queue.list({ ...input, ownerKeyId: ctx.apiKey.id });
       return { items: page.items.map(({ ownerKeyId: _owner, ...summary }) => summary), nextCursor: page.nextCursor };
     }),
 
   /** State and progress of one of the caller's jobs until it completes or fails (SSE). */
   onUpdate: keyProcedure.input(jobIdInputSchema).subscription(async function* ({ ctx, input, signal }) {
     const job = await ctx.deps.queue.get(input.jobId);
-    if (job === null || job.ownerKeyId !== ctx.apiKey.id) throw jobNotFound(input.jobId);
+    if (job === null || job.ownerKeyId !== ctx.apiKey.id) throw notFound('job', input.jobId);
     const updates: AsyncIterable<JobUpdate> = ctx.deps.queue.watch(input.jobId, signal ?? new AbortController().signal);
     yield* updates;
   }),

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { pino } from 'pino';
+import type { Redis } from 'ioredis';
+import { isBackendUnavailable } from '../errors.js';
+import { defineJobKind } from '../jobs/job-kind.js';
+import { registerJobKinds } from '../jobs/registry.js';
+import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
+import { TestRedisServer } from '../test-support/redis-server.js';
+import { createBullmqJobQueue } from './bullmq-job-queue.js';
+import type { JobQueue } from './job-queue.js';
+
+const blocked = new Set<() => void>();
+
+const kinds = registerJobKinds(
+  defineJobKind({
+    name: 'noop',
+    input: z.object({ n: z.number() }),
+    handler: ({ n }) => Promise.resolve({ total: n, valid: n, invalid: 0, results: [] }),
+  }),
+  defineJobKind({
+    name: 'block',
+    input: z.object({}),
+    handler: () =>
+      new Promise((resolve) => blocked.add(() => resolve({ total: 0, valid: 0, invalid: 0, results: [] }))),
+  }),
+);
+
+async function settle<T>(operation: Promise<T>): Promise<{ ms: number; error: unknown }> {
+  const started = Date.now();
+  try {
+    await operation;
+    return { ms: Date.now() - started, error: undefined };
+  } catch (error) {
+    return { ms: Date.now() - started, error };
+  }
+}
+
+describe('BullMQ job queue on Redis: layout, retention, outages', () => {
+  let server: TestRedisServer;
+  let redis: Redis;
+  let queue: JobQueue;
+
+  beforeAll(async () => {
+    server = await TestRedisServer.start();
+    redis = createCommandConnection(server.url, 2000);
+    redis.on('error', () => undefined);
+    await connectAndPing(redis, 2000);
+    queue = await createBullmqJobQueue({
+      redis,
+      redisUrl: server.url,
+      connectTimeoutMs: 2000,
+      prefix: 'tg',
+      kinds,
+      logger: pino({ level: 'silent' }),
+      policy: { keepCompleted: { ageSec: 3600, count: 3 } },
+      workerCloseTimeoutMs: 300,
+    });
+  });
+
+  afterAll(async () => {
+    for (const release of blocked) release();
+    server.resume();
+    await queue.close();
+    await closeQuietly(redis);
+    await server.destroy();
+  });
+
+  it('keeps every key under REDIS_PREFIX with the {queue} hash tag', async () => {
+    await queue.add({ kind: 'noop', data: { n: 1 }, ownerKeyId: 'k_layout' });
+    const keys = await redis.keys('*');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key.startsWith('tg:{queue}:jobs:')).toBe(true);
+    await expect(queue.add({ kind: 'nope', data: {}, ownerKeyId: 'k_layout' })).rejects.toThrow(/Unknown job kind/);
+    // Names of the queue's own keys are not job ids.
+    for (const id of ['wait', 'meta', 'events', 'idx:all', 'idx:owner:k_layout', 'active', '']) {
+      expect(await queue.get(id)).toBeNull();
+      expect(await queue.retry(id)).toBeNull();
+      expect(await queue.remove(id)).toBe(false);
+    }
+  });
+
+  it('bounds finished jobs and skips (then forgets) index entries of removed ones', async () => {
+    const worker = queue.startWorker(1);
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++)
+        ids.push((await queue.add({ kind: 'noop', data: { n: i }, ownerKeyId: 'k_keep' })).id);
+      await expect.poll(async () => (await queue.counts()).completed, { timeout: 10_000 }).toBeLessThanOrEqual(3);
+      await expect.poll(async () => (await queue.get(ids[5]!))?.state, { timeout: 10_000 }).toBe('completed');
+      const page = await queue.list({ ownerKeyId: 'k_keep', limit: 20 });
+      expect(page.items.map((item) => item.id)).toEqual(ids.slice(-3).reverse());
+      expect(page.nextCursor).toBeNull();
+      await expect.poll(() => redis.zcard('tg:{queue}:jobs:idx:owner:k_keep')).toBe(3);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('fails fast (BackendUnavailable within 1 s) while Redis is hung, and recovers by itself', async () => {
+    server.pause();
+    try {
+      const outcomes = await Promise.all([
+        settle(queue.add({ kind: 'noop', data: { n: 1 }, ownerKeyId: 'k_hung' })),
+        settle(queue.get('00000000-0000-4000-8000-000000000000')),
+        settle(queue.list({ limit: 5 })),
+        settle(queue.depth()),
+      ]);
+      for (const { ms, error } of outcomes) {
+        expect(isBackendUnavailable(error)).toBe(true);
+        expect(ms).toBeLessThan(1000);
+      }
+      const started = Date.now();
+      expect(await queue.status()).toBe('disconnected');
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      server.resume();
+    }
+    await expect.poll(() => queue.status(), { timeout: 5000 }).toBe('connected');
+    expect((await queue.add({ kind: 'noop', data: { n: 2 }, ownerKeyId: 'k_hung' })).state).toBe('waiting');
+  });
+
+  it('keeps a watch open through an outage and still delivers the final state', async () => {
+    const job = await queue.add({ kind: 'noop', data: { n: 3 }, ownerKeyId: 'k_watch' });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const update of queue.watch(job.id, controller.signal)) seen.push(update.state);
+    })();
+    await expect.poll(() => seen.length).toBeGreaterThan(0);
+    server.pause();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    server.resume();
+    const worker = queue.startWorker(1);
+    try {
+      await watching;
+      expect(seen[0]).toBe('waiting');
+      expect(seen.at(-1)).toBe('completed');
+    } finally {
+      controller.abort();
+      await worker.close();
+    }
+  });
+
+  it('hands a job that outlives the close budget back to the queue', async () => {
+    const worker = queue.startWorker(1);
+    const job = await queue.add({ kind: 'block', data: {}, ownerKeyId: 'k_close' });
+    await expect.poll(async () => (await queue.get(job.id))?.state, { timeout: 5000 }).toBe('active');
+    const started = Date.now();
+    await worker.close();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await queue.get(job.id)).toMatchObject({ state: 'waiting', attemptsMade: 0 });
+    for (const release of blocked) release();
+    blocked.clear();
+    const next = queue.startWorker(1);
+    try {
+      await expect.poll(() => blocked.size, { timeout: 5000 }).toBe(1);
+      for (const release of blocked) release();
+      await expect.poll(async () => (await queue.get(job.id))?.state, { timeout: 5000 }).toBe('completed');
+    } finally {
+      await next.close();
+    }
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_ERRORS_PER_DOCUMENT } from '@tollgate/shared';
+import { InvalidInputError } from '../errors.js';
+import {
+  cachedValidatorCount,
+  getValidator,
+  ROOT_PATH,
+  validateDocument,
+  VALIDATOR_CACHE_SIZE,
+} from './json-schema.js';
+import { LruCache } from './lru-cache.js';
+import { validateRequestSchema } from './schema-input.js';
+
+function invalid(schema: unknown): InvalidInputError {
+  try {
+    getValidator(schema);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return error as InvalidInputError;
+  }
+  throw new Error('schema was accepted');
+}
+
+describe('getValidator / validateDocument', () => {
+  it('reports errors with JSON pointers, the root as (root), at most 20 per document', () => {
+    const validator = getValidator({
+      type: 'object',
+      required: ['items'],
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name'],
+            properties: { name: { type: 'string' } },
+            additionalProperties: false,
+          },
+        },
+      },
+    });
+    expect(validateDocument(validator, { items: [{ name: 'a' }] })).toEqual({ valid: true, errors: [] });
+    expect(validateDocument(validator, { items: [{ name: 1 }, { extra: true }] })).toEqual({
+      valid: false,
+      errors: [
+        { path: '/items/0/name', message: 'must be string' },
+        { path: '/items/1', message: "must have required property 'name'" },
+        { path: '/items/1', message: "must NOT have additional property 'extra'" },
+      ],
+    });
+    expect(validateDocument(validator, [])).toEqual({
+      valid: false,
+      errors: [{ path: ROOT_PATH, message: 'must be object' }],
+    });
+    const many = validateDocument(
+      getValidator({ type: 'array', items: { type: 'string' } }),
+      Array.from({ length: 50 }, () => 1),
+    );
+    expect(many.errors).toHaveLength(MAX_ERRORS_PER_DOCUMENT);
+  });
+
+  it('supports draft 2020-12, formats, boolean schemas and local $refs', () => {
+    const validator = getValidator({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $defs: { email: { type: 'string', format: 'email' } },
+      prefixItems: [{ $ref: '#/$defs/email' }, { type: 'integer' }],
+      items: false,
+    });
+    expect(validateDocument(validator, ['a@example.com', 1]).valid).toBe(true);
+    expect(validateDocument(validator, ['nope', 1]).errors).toEqual([
+      { path: '/0', message: 'must match format "email"' },
+    ]);
+    expect(validateDocument(validator, ['a@example.com', 1, 2]).valid).toBe(false);
+    expect(validateDocument(getValidator(true), { anything: 1 }).valid).toBe(true);
+    expect(validateDocument(getValidator(false), 1)).toEqual({
+      valid: false,
+      errors: [{ path: ROOT_PATH, message: 'boolean schema is false' }],
+    });
+  });
+
+  it('refuses invalid schemas, remote or missing $refs and $async, never fetching anything', () => {
+    expect(invalid({ type: 'integerish' }).issues[0]).toMatchObject({ path: '/type' });
+    expect(invalid({ $ref: 'https://example.com/schema.json' }).message).toContain("can't resolve reference");
+    expect(invalid({ $ref: '#/$defs/missing' }).message).toContain("can't resolve reference");
+    expect(invalid({ $async: true, type: 'string' }).message).toContain('$async');
+    expect(invalid([{ type: 'string' }]).message).toContain('object or a boolean');
+    expect(invalid(null).message).toContain('object or a boolean');
+  });
+
+  it('caches by schema text (a new object with the same text is a hit) and keeps $ids of different schemas apart', () => {
+    const schema = () => ({
+      $id: 'https://tollgate.test/shared-id',
+      type: 'object',
+      properties: { a: { type: 'string' } },
+    });
+    expect(getValidator(schema())).toBe(getValidator(schema()));
+    const other = getValidator({
+      $id: 'https://tollgate.test/shared-id',
+      type: 'object',
+      properties: { a: { type: 'number' } },
+    });
+    expect(validateDocument(getValidator(schema()), { a: 1 }).valid).toBe(false);
+    expect(validateDocument(other, { a: 1 }).valid).toBe(true);
+    // Nested $ids do not leak between schemas either.
+    const nested = (type: string) => ({
+      properties: { a: { $id: 'https://tollgate.test/nested', type } },
+      $ref: '#/properties/a',
+    });
+    expect(validateDocument(getValidator(nested('string')), 'x').valid).toBe(true);
+    expect(validateDocument(getValidator(nested('number')), 'x').valid).toBe(false);
+  });
+
+  it('keeps at most VALIDATOR_CACHE_SIZE compiled schemas', () => {
+    for (let i = 0; i < VALIDATOR_CACHE_SIZE + 50; i++) getValidator({ type: 'object', title: `schema ${i}` });
+    expect(cachedValidatorCount()).toBe(VALIDATOR_CACHE_SIZE);
+  });
+});
+
+describe('validateRequestSchema', () => {
+  it('turns an uncompilable schema into input issues under schema', () => {
+    const result = validateRequestSchema.safeParse({ schema: { properties: { a: { type: 'wrong' } } }, document: {} });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['schema', 'properties', 'a', 'type']);
+    expect(validateRequestSchema.safeParse({ schema: { type: 'string' }, document: 'x' }).success).toBe(true);
+  });
+});
+
+describe('LruCache', () => {
+  it('evicts the least recently used entry', () => {
+    const evicted: string[] = [];
+    const cache = new LruCache<string, number>(2, (key) => evicted.push(key));
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.get('a');
+    cache.set('c', 3);
+    expect(evicted).toEqual(['b']);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(1);
+    expect(cache.size).toBe(2);
+  });
+});
