@@ -4,9 +4,7 @@ import { TollgateProcess } from '../../src/test-support/server-process.js';
 
 const ADMIN_TOKEN = 'outage-admin-token-0123456789';
 
-async function healthOf(
-  url: string,
-): Promise<{
+async function healthOf(url: string): Promise<{
   status: number;
   body: { status: string; redis: { status: string }; queue: { queue_depth: number | null } };
 }> {
