@@ -68,6 +68,9 @@ test('a failed job is inspected and retried from the jobs page; the queue pauses
   const detail = page.getByRole('region', { name: `Job ${jobId}` });
   await expect(detail.getByLabel('State')).toHaveText('failed');
   await expect(detail.getByLabel('Attempts')).toHaveText('1');
+  await expect(detail.getByLabel('Documents')).toHaveText('3');
+  await expect(detail.getByRole('heading', { name: 'Failed reason' })).toBeVisible();
+  await expect(detail.locator('.failed-reason')).toContainText('Invalid JSON Schema');
 
   // repair the input and retry from the page: it completes
   await redis.hset(key, 'data', original);
@@ -77,6 +80,8 @@ test('a failed job is inspected and retried from the jobs page; the queue pauses
     'aria-valuenow',
     '100',
   );
+  await expect(detail.getByText('3 documents: 1 valid, 2 invalid.')).toBeVisible();
+  await expect(detail.getByRole('heading', { name: 'Failed reason' })).toHaveCount(0);
   const done = await client.jobs.get.query({ jobId });
   expect(done.state).toBe('completed');
   expect(done.result).toMatchObject({ total: 3, valid: 1, invalid: 2 });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { JobInputSummary } from '@tollgate/shared';
 import { UnrecoverableError } from 'bullmq';
 
 /** What a running job can tell the queue. */
@@ -15,12 +16,15 @@ export interface JobKind<TData, TResult> {
   readonly name: string;
   readonly input: z.ZodType<TData>;
   readonly handler: (data: TData, context: JobContext) => Promise<TResult>;
+  /** What admins may see of the input (sizes, counts): never the data itself */
+  readonly summarize?: (data: TData) => Omit<JobInputSummary, 'kind'>;
 }
 
 /** A kind with its types erased, as the queues run it: data is parsed before the handler sees it. */
 export interface JobRunner {
   readonly name: string;
   run(data: unknown, context: JobContext): Promise<unknown>;
+  summarize(data: unknown): JobInputSummary;
 }
 
 /** Ties a kind's handler to its schema and erases the types for the registry. */
@@ -34,6 +38,13 @@ export function defineJobKind<TData, TResult>(kind: JobKind<TData, TResult>): Jo
         throw new UnrecoverableError(`Invalid data for job kind '${kind.name}': ${detail.join('; ')}`);
       }
       return kind.handler(parsed.data, context);
+    },
+    summarize(data) {
+      const parsed = kind.input.safeParse(data);
+      return {
+        kind: kind.name,
+        ...(parsed.success && kind.summarize !== undefined ? kind.summarize(parsed.data) : {}),
+      };
     },
   };
 }

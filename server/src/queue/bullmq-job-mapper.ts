@@ -41,6 +41,7 @@ export function toStoredJob(job: Job, state: JobState): StoredJob {
     progress: state === 'completed' ? 100 : toPercent(job.progress),
     attemptsMade: job.attemptsMade,
     createdAt: job.timestamp,
+    input: (job.data as Partial<QueuedJobData> | null)?.input,
   };
   if (job.finishedOn !== undefined && job.finishedOn !== null && (state === 'completed' || state === 'failed')) {
     stored.finishedAt = job.finishedOn;

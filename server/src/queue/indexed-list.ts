@@ -31,7 +31,7 @@ export async function listFromIndex(
       scanned += 1;
       if (job === null) missing.push(entry.id);
       else if (state === undefined || job.state === state) {
-        const { result: _result, failedReason: _reason, kind: _kind, ...summary } = job;
+        const { result: _result, failedReason: _reason, kind: _kind, input: _input, ...summary } = job;
         items.push(summary);
         if (items.length === limit) break;
       }

@@ -21,7 +21,12 @@ export interface JobListPage {
   nextCursor: string | null;
 }
 
-export type StoredJob = JobDetail & { ownerKeyId: string; kind: string };
+export type StoredJob = JobDetail & {
+  ownerKeyId: string;
+  kind: string;
+  /** the job's data as submitted (for summaries); never sent to callers as is */
+  input?: unknown;
+};
 
 /** Something running jobs; `close()` lets active jobs finish (bounded) or hands them back. */
 export interface RunningWorker {

@@ -108,7 +108,7 @@ export class MemoryJobQueue implements JobQueue {
     const page = matching.slice(0, limit);
     const last = page.at(-1);
     const items = page.map((job) => {
-      const { result: _result, failedReason: _reason, kind: _kind, ...summary } = this.snapshot(job);
+      const { result: _result, failedReason: _reason, kind: _kind, input: _input, ...summary } = this.snapshot(job);
       return summary;
     });
     return { items, nextCursor: matching.length > limit && last !== undefined ? encodeCursor(last) : null };
@@ -218,6 +218,7 @@ export class MemoryJobQueue implements JobQueue {
       progress: job.state === 'completed' ? 100 : job.progress,
       attemptsMade: job.attemptsMade,
       createdAt: job.createdAt,
+      input: job.data,
     };
     if (job.finishedAt !== undefined) stored.finishedAt = job.finishedAt;
     const result = job.state === 'completed' ? toJobResult(job.result) : undefined;

@@ -66,6 +66,19 @@ for (const backend of ['redis', 'memory'] as const) {
       expect(job.result).toEqual(expectedResult(input));
       expect(job.result).toMatchObject({ total: 4, valid: 1, invalid: 3 });
       expect(job.finishedAt).toBeGreaterThanOrEqual(job.createdAt);
+
+      const seenByAdmin = await app.admin.admin.jobs.get.query({ id: submitted.jobId });
+      expect(seenByAdmin).toMatchObject({ id: submitted.jobId, state: 'completed', attemptsMade: 1 });
+      expect(seenByAdmin.result).toEqual(job.result);
+      expect(seenByAdmin.ownerKeyId).toMatch(/^k_/);
+      expect(seenByAdmin.input).toEqual({
+        kind: 'validate',
+        documents: 4,
+        schemaBytes: Buffer.byteLength(JSON.stringify(schema)),
+      });
+      expect(seenByAdmin).not.toHaveProperty('input.schema');
+      expect(await statusOf(app.admin.admin.jobs.get.query({ id: 'no-such-job' }))).toBe(404);
+      expect(await statusOf(alice.admin.jobs.get.query({ id: submitted.jobId }))).toBe(401);
     });
 
     it('refuses an invalid JSON Schema with BAD_REQUEST before the quota is touched', async () => {

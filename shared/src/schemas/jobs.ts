@@ -62,6 +62,21 @@ export type JobPage = z.infer<typeof jobPageSchema>;
 export const adminJobSummarySchema = jobSummarySchema.extend({ ownerKeyId: z.string() });
 export type AdminJobSummary = z.infer<typeof adminJobSummarySchema>;
 
+/** What admins see of a job's input: a summary, never the documents themselves. */
+export const jobInputSummarySchema = z.object({
+  kind: z.string(),
+  documents: z.number().int().nonnegative().optional(),
+  schemaBytes: z.number().int().nonnegative().optional(),
+});
+export type JobInputSummary = z.infer<typeof jobInputSummarySchema>;
+
+/** `admin.jobs.get`: one job with its result or failure, its owner and an input summary. */
+export const adminJobDetailSchema = jobDetailSchema.extend({
+  ownerKeyId: z.string(),
+  input: jobInputSummarySchema.optional(),
+});
+export type AdminJobDetail = z.infer<typeof adminJobDetailSchema>;
+
 export const adminJobPageSchema = z.object({
   items: z.array(adminJobSummarySchema),
   nextCursor: z.string().nullable(),

@@ -1,25 +1,15 @@
 import { useEffect, useRef } from 'react';
-import type { AdminJobSummary, ValidationJobResult } from '@tollgate/shared';
+import type { AdminJobDetail, ValidationJobResult } from '@tollgate/shared';
 import { formatDateTime } from '../lib/format';
 import { JobProgress } from './job-progress';
 import { Panel } from './panel';
 import { Stat } from './stat';
 
-/** What the console knows about one job: the summary, plus the details when the server gives them. */
-export interface JobDetailView extends AdminJobSummary {
-  result?: ValidationJobResult;
-  failedReason?: string;
-  /** a summary of the job's input, never the input itself */
-  input?: { documents?: number; schemaBytes?: number; kind?: string };
-}
-
 interface JobDetailProps {
   id: string;
-  job: JobDetailView | undefined;
+  job: AdminJobDetail | undefined;
   loading: boolean;
   error: string | null;
-  /** true when the server has no per-job admin query: result/input cannot be shown */
-  summaryOnly: boolean;
   onClose: () => void;
 }
 
@@ -53,7 +43,7 @@ function ResultSummary({ result }: { result: ValidationJobResult }) {
   );
 }
 
-export function JobDetail({ id, job, loading, error, summaryOnly, onClose }: JobDetailProps) {
+export function JobDetail({ id, job, loading, error, onClose }: JobDetailProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   // opening (or switching) the detail moves focus to it
   useEffect(() => {
@@ -93,10 +83,9 @@ export function JobDetail({ id, job, loading, error, summaryOnly, onClose }: Job
             </>
           ) : null}
           {job.result !== undefined ? <ResultSummary result={job.result} /> : null}
-          {summaryOnly ? <p className="muted">This server lists jobs without their result or failure reason.</p> : null}
         </>
       ) : (
-        <p className="empty">This job is no longer in the list (removed, or on another page).</p>
+        <p className="empty">This job is no longer available (removed, or expired by retention).</p>
       )}
     </Panel>
   );

@@ -1,19 +1,12 @@
-import type { AdminJobSummary } from '@tollgate/shared';
-import type { JobDetailView } from '../components/job-detail';
+import { trpc } from '../trpc';
 
-export interface JobDetailSource {
-  job: JobDetailView | undefined;
-  loading: boolean;
-  error: unknown;
-  /** true while only the list's summary is available */
-  summaryOnly: boolean;
-}
+/** Live details stay fresh while the panel is open. */
+const DETAIL_REFRESH_MS = 1000;
 
-/**
- * One job's details. The server has no admin query for a single job yet, so this is the summary
- * of the list page (refreshed every second with it).
- */
-export function useJobDetail(id: string | null, page: readonly AdminJobSummary[] | undefined): JobDetailSource {
-  const job = id === null ? undefined : page?.find((item) => item.id === id);
-  return { job, loading: page === undefined, error: null, summaryOnly: true };
+/** One job's details (result, failed reason, input summary), refreshed every second while shown. */
+export function useJobDetail(id: string | null) {
+  return trpc.admin.jobs.get.useQuery(
+    { id: id ?? '' },
+    { enabled: id !== null, refetchInterval: DETAIL_REFRESH_MS, retry: false },
+  );
 }

@@ -26,7 +26,7 @@ export function JobsPage({ paused }: JobsPageProps) {
   const cursor = cursors[cursors.length - 1];
   const jobs = useJobs(state, cursor);
   const { retry, remove } = useJobActions();
-  const detail = useJobDetail(selectedId, jobs.data?.items);
+  const detail = useJobDetail(selectedId);
 
   const busyId = retry.isPending ? (retry.variables?.id ?? null) : null;
   const actionError = retry.error !== null ? `Retry failed: ${describeError(retry.error)}` : null;
@@ -78,10 +78,9 @@ export function JobsPage({ paused }: JobsPageProps) {
         {selectedId !== null ? (
           <JobDetail
             id={selectedId}
-            job={detail.job}
-            loading={detail.loading}
-            error={detail.error === null ? null : describeError(detail.error)}
-            summaryOnly={detail.summaryOnly}
+            job={detail.data}
+            loading={detail.isPending}
+            error={detail.isError ? describeError(detail.error) : null}
             onClose={() => setSelectedId(null)}
           />
         ) : null}

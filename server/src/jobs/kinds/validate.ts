@@ -36,4 +36,8 @@ export const validateKind = defineJobKind({
     }
     return { total, valid, invalid: total - valid, results };
   },
+  summarize: ({ schema, documents }) => ({
+    documents: documents.length,
+    schemaBytes: Buffer.byteLength(JSON.stringify(schema)),
+  }),
 });

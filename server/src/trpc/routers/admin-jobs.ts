@@ -1,11 +1,22 @@
-import { adminJobIdInputSchema, adminJobPageSchema, jobDetailSchema, listJobsInputSchema } from '@tollgate/shared';
+import { adminJobDetailSchema, adminJobIdInputSchema, adminJobPageSchema, listJobsInputSchema } from '@tollgate/shared';
 import { z } from 'zod';
 import { adminProcedure, router } from '../trpc.js';
 import { notFound } from '../../errors.js';
-
-const adminJobDetailSchema = jobDetailSchema.extend({ ownerKeyId: z.string() });
+import { jobKinds } from '../../jobs/registry.js';
 
 export const adminJobsRouter = router({
+  /** One job: result or failure, attempts, owner, and a summary of its input. */
+  get: adminProcedure
+    .input(adminJobIdInputSchema)
+    .output(adminJobDetailSchema)
+    .query(async ({ ctx, input }) => {
+      const job = await ctx.deps.queue.get(input.id);
+      if (job === null) throw notFound('job', input.id);
+      const { kind, input: data, ...detail } = job;
+      const summary = jobKinds.get(kind)?.summarize(data);
+      return summary === undefined ? detail : { ...detail, input: summary };
+    }),
+
   /** Every job, newest first, with its owner key id. */
   list: adminProcedure
     .input(listJobsInputSchema)
@@ -19,7 +30,7 @@ export const adminJobsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const job = await ctx.deps.queue.retry(input.id);
       if (job === null) throw notFound('job', input.id);
-      const { kind: _kind, ...detail } = job;
+      const { kind: _kind, input: _input, ...detail } = job;
       return detail;
     }),
 

@@ -30,7 +30,7 @@ export const jobsRouter = router({
     .query(async ({ ctx, input }) => {
       const job = await ctx.deps.queue.get(input.jobId);
       if (job === null || job.ownerKeyId !== ctx.apiKey.id) throw notFound('job', input.jobId);
-      const { ownerKeyId: _owner, kind: _kind, ...detail } = job;
+      const { ownerKeyId: _owner, kind: _kind, input: _input, ...detail } = job;
       return detail;
     }),
 
