@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseConfig, type ProcessRole } from './config.js';
 
 const production = { REDIS_URL: 'redis://127.0.0.1:6380', ADMIN_TOKEN: 'a-very-long-admin-token' };
 
-function problemsOf(env: Record<string, string>): readonly string[] {
+function problemsOf(env: Record<string, string>, role: ProcessRole = 'server'): readonly string[] {
   try {
-    parseConfig(env);
+    parseConfig(env, role);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -67,5 +67,12 @@ describe('parseConfig', () => {
 
   it('treats empty values as unset', () => {
     expect(parseConfig({ ...production, PORT: '', HOST: '' }).port).toBe(3000);
+  });
+
+  it('a standalone worker needs Redis even in demo mode, and no admin token', () => {
+    expect(problemsOf({ DEMO_MODE: 'true' }, 'worker')).toEqual([
+      '❌ Redis validation failed: REDIS_URL environment variable is required',
+    ]);
+    expect(parseConfig({ REDIS_URL: 'redis://127.0.0.1:6380' }, 'worker').adminToken).toBeUndefined();
   });
 });

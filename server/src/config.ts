@@ -54,15 +54,21 @@ export const envSchema = z.object({
   JOB_STALLED_INTERVAL_MS: jobTimingMs('JOB_STALLED_INTERVAL_MS').default(30_000),
 });
 
-/** Variables required outside demo mode (checked even when other values are invalid). */
-function missingRequired(env: Record<string, string>): Array<{ variable: string; message: string }> {
+/**
+ * Which process reads the config: the server needs Redis and an admin token unless in demo mode;
+ * a standalone worker always needs Redis (an in-memory queue cannot be shared) and no token.
+ */
+export type ProcessRole = 'server' | 'worker';
+
+/** Variables required by the role (checked even when other values are invalid). */
+function missingRequired(env: Record<string, string>, role: ProcessRole): Array<{ variable: string; message: string }> {
   const demo = booleanFlag.safeParse(env['DEMO_MODE'] ?? 'false');
-  if (demo.success && demo.data) return [];
+  const demoMode = demo.success && demo.data;
   const missing: Array<{ variable: string; message: string }> = [];
-  if (env['REDIS_URL'] === undefined) {
+  if (env['REDIS_URL'] === undefined && (!demoMode || role === 'worker')) {
     missing.push({ variable: 'REDIS_URL', message: 'REDIS_URL environment variable is required' });
   }
-  if (env['ADMIN_TOKEN'] === undefined) {
+  if (env['ADMIN_TOKEN'] === undefined && !demoMode && role === 'server') {
     missing.push({
       variable: 'ADMIN_TOKEN',
       message: 'ADMIN_TOKEN environment variable is required (at least 16 characters) unless DEMO_MODE=true',
@@ -107,13 +113,13 @@ const REDIS_VARIABLES = new Set(['REDIS_URL', 'REDIS_PREFIX', 'REDIS_CONNECT_TIM
  * Parses the environment once. Empty strings count as unset. Throws a ConfigError listing
  * every problem, the Redis ones first, each naming its variable.
  */
-export function parseConfig(env: NodeJS.ProcessEnv): Config {
+export function parseConfig(env: NodeJS.ProcessEnv, role: ProcessRole = 'server'): Config {
   const cleaned = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
   );
   const parsed = envSchema.safeParse(cleaned);
   const problems = [
-    ...missingRequired(cleaned),
+    ...missingRequired(cleaned, role),
     ...(parsed.success
       ? []
       : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), message: i.message }))),

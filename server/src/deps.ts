@@ -6,15 +6,13 @@ import type { CounterStore } from './counters/counter-store.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { createRedisCounterStore } from './counters/redis-counter-store.js';
 import { createMemoryCounterStore } from './counters/memory-counter-store.js';
-import { createBullmqJobQueue } from './queue/bullmq-job-queue.js';
+import { bullmqQueueFor, WORKER_CLOSE_TIMEOUT_MS } from './queue/bullmq-queue-for-config.js';
 import { createMemoryJobQueue } from './queue/memory-job-queue.js';
 import { jobKinds } from './jobs/registry.js';
-import { closeQuietly, connectAndPing, createCommandConnection } from './redis/connections.js';
+import { closeQuietly } from './redis/connections.js';
+import { connectToRedis } from './redis/connect.js';
 import { redactRedisUrl, redisHostPort } from './redis/redact.js';
-import { StartupError, type StartupOutput } from './startup-output.js';
-
-/** Active jobs get this long to finish on shutdown before they are handed back to the queue. */
-const WORKER_CLOSE_TIMEOUT_MS = 6_000;
+import type { StartupOutput } from './startup-output.js';
 
 /** Everything the app needs, chosen once at start-up and kept for the life of the process. */
 export interface Deps {
@@ -39,17 +37,12 @@ export interface DepsOptions {
 
 async function connectRedis(config: Config, output: StartupOutput): Promise<Redis | null> {
   if (config.redisUrl === undefined) return null;
-  const redis = createCommandConnection(config.redisUrl, config.redisConnectTimeoutMs);
-  // Until the connection is handed over, connection errors are reported here only.
-  redis.on('error', () => undefined);
   try {
-    await connectAndPing(redis, config.redisConnectTimeoutMs);
-    return redis;
-  } catch {
-    await closeQuietly(redis);
-    const message = `Failed to connect to Redis at ${redactRedisUrl(config.redisUrl)}`;
-    if (!config.demoMode) throw new StartupError(`❌ Redis validation failed: ${message}`);
-    output.warn(`⚠ ${message} within ${config.redisConnectTimeoutMs} ms (DEMO_MODE): falling back to memory`);
+    return await connectToRedis(config.redisUrl, config.redisConnectTimeoutMs);
+  } catch (error) {
+    if (!config.demoMode) throw error;
+    const url = redactRedisUrl(config.redisUrl);
+    output.warn(`⚠ Redis at ${url} did not answer within ${config.redisConnectTimeoutMs} ms (DEMO_MODE): using memory`);
     return null;
   }
 }
@@ -69,17 +62,7 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
     });
     output.ok(`✓ Redis counter backend connected: ${redisHostPort(config.redisUrl)}`);
     output.ok('✓ Counter backend initialized (Redis)');
-    const queue = await createBullmqJobQueue({
-      redis,
-      redisUrl: config.redisUrl,
-      connectTimeoutMs: config.redisConnectTimeoutMs,
-      prefix: config.redisPrefix,
-      kinds: jobKinds,
-      logger,
-      lockDurationMs: config.jobLockDurationMs,
-      stalledIntervalMs: config.jobStalledIntervalMs,
-      workerCloseTimeoutMs: WORKER_CLOSE_TIMEOUT_MS,
-    });
+    const queue = await bullmqQueueFor({ ...config, redisUrl: config.redisUrl }, redis, logger);
     output.ok('✓ Redis queue service connected');
     output.ok('✓ Queue service initialized (Redis)');
     return {

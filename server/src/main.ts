@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { config as loadDotenv } from 'dotenv';
 import { buildApp } from './app.js';
 import { systemClock } from './clock.js';
-import { ConfigError, parseConfig, withAdminToken, type Config } from './config.js';
+import { parseConfig, withAdminToken, type Config } from './config.js';
 import { createDeps } from './deps.js';
 import { createApiKey } from './keys/key-service.js';
 import { createLogger } from './logger.js';
-import { redactSecrets } from './redis/redact.js';
-import { consoleStartupOutput as output, StartupError } from './startup-output.js';
+import { exitGracefullyOnSignals, exitOnStartupFailure } from './process-lifecycle.js';
+import { consoleStartupOutput as output } from './startup-output.js';
 import { shutdown } from './shutdown.js';
 
 /** In demo mode an admin token is generated when none is configured, and printed once. */
@@ -34,29 +34,10 @@ async function main(): Promise<void> {
   const worker = config.runWorker ? deps.queue.startWorker(config.workerConcurrency) : null;
   if (worker !== null) output.ok(`✓ Embedded worker started (concurrency ${config.workerConcurrency})`);
 
+  // Before the ready line: whoever waits for that line may signal at once.
+  exitGracefullyOnSignals(logger, () => shutdown(app, deps, worker));
   const address = await app.listen({ host: config.host, port: config.port });
   output.ok(`✓ Tollgate listening on ${address} (environment ${config.environment})`);
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const hardStop = setTimeout(() => process.exit(1), 9_800);
-    hardStop.unref();
-    void shutdown(app, deps, worker).then(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    for (const problem of error.problems) output.fail(problem);
-  } else if (error instanceof StartupError) {
-    output.fail(error.message);
-  } else {
-    output.fail(`❌ Start-up failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
-  }
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartupFailure(error, 'Start-up'));

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../../src/test-support/redis-server.js';
-import { TollgateProcess } from '../../src/test-support/server-process.js';
+import { TollgateProcess, WORKER_ENTRY } from '../../src/test-support/server-process.js';
 import { freePort } from '../../src/test-support/free-port.js';
 
 const ADMIN_TOKEN = 'startup-admin-token-0123456789';
 const processes: TollgateProcess[] = [];
 
-async function start(env: Record<string, string>): Promise<TollgateProcess> {
-  const proc = await TollgateProcess.start({ env });
+async function start(env: Record<string, string>, entry?: string): Promise<TollgateProcess> {
+  const proc = await TollgateProcess.start({ env, ...(entry === undefined ? {} : { entry }) });
   processes.push(proc);
   return proc;
 }
@@ -151,5 +151,34 @@ describe('start-up (built server, real processes)', () => {
     expect(proc.output).toContain('⚠ Using in-memory counters (DEMO_MODE)');
     expect(proc.text).not.toContain('pw-secret-9');
     expect((await health(proc)).body).toMatchObject({ status: 'degraded' });
+  });
+
+  describe('the standalone worker', () => {
+    it('needs Redis even with DEMO_MODE=true', async () => {
+      const proc = await start({ DEMO_MODE: 'true' }, WORKER_ENTRY);
+      expect((await proc.waitForExit()).code).toBe(1);
+      expect(proc.output[0]).toBe('❌ Redis validation failed: REDIS_URL environment variable is required');
+    });
+
+    it('refuses an unreachable Redis without printing its password', async () => {
+      const port = await freePort();
+      const proc = await start(
+        { REDIS_URL: `redis://:w0rker-secret@127.0.0.1:${port}`, REDIS_CONNECT_TIMEOUT_MS: '500' },
+        WORKER_ENTRY,
+      );
+      expect((await proc.waitForExit()).code).toBe(1);
+      expect(proc.text).toContain(`Failed to connect to Redis at redis://:****@127.0.0.1:${port}`);
+      expect(proc.text).not.toContain('w0rker-secret');
+    });
+
+    it('starts without an admin token and exits 0 on SIGTERM', async () => {
+      const proc = await start({ REDIS_URL: redis.url, WORKER_CONCURRENCY: '3' }, WORKER_ENTRY);
+      await proc.waitForLine('✓ Worker started (concurrency 3)');
+      proc.signal('SIGTERM');
+      const exit = await proc.waitForExit(12_000);
+      expect(exit, proc.text).toEqual({ code: 0, signal: null });
+      expect(proc.text).toContain('✓ Worker stopped');
+      expect(proc.text).not.toContain('p@ss-w0rd-secret');
+    });
   });
 });
