@@ -3,7 +3,7 @@ import { t, type Meta } from './init.js';
 import { mapDomainErrors } from './middleware/domain-errors.js';
 import { authenticateKey, requireKeyCredential } from './middleware/auth.js';
 import { requireAdmin } from './middleware/admin.js';
-import { enforceQuota } from './middleware/quota.js';
+import { consumeQuota } from './middleware/quota.js';
 
 export type { Meta };
 export const router = t.router;
@@ -23,5 +23,12 @@ export const adminProcedure = publicProcedure.use(requireAdmin);
  * authenticates the key and consumes a rate slot (and a daily job slot when `meta` says so).
  */
 export function guardedProcedure<TSchema extends z.ZodType>(input: TSchema, meta: Meta = {}) {
-  return publicProcedure.meta(meta).use(requireKeyCredential).input(input).use(enforceQuota);
+  return publicProcedure
+    .meta(meta)
+    .use(requireKeyCredential)
+    .input(input)
+    .use(async function enforceQuota(opts) {
+      const apiKey = await consumeQuota(opts.ctx, opts.ctx.credential, opts.meta?.countsDailyJobQuota === true);
+      return opts.next({ ctx: { apiKey } });
+    });
 }

@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { QuotaExceededError } from '../../errors.js';
-import type { DailyState, RateState } from '../../counters/counter-store.js';
+import type { DailyState, RateState, StoredKey } from '../../counters/counter-store.js';
 import type { KeyCredential } from '../../keys/api-key.js';
 import { setRateHeaders, setRetryAfter } from '../rate-headers.js';
-import { t } from '../init.js';
+import type { Context } from '../context.js';
 
 /** When both limits are exhausted, the one that frees up later is reported. */
 function refusal(kind: 'rate' | 'daily', rate: RateState, daily: DailyState, countsDaily: boolean, now: number) {
@@ -23,15 +23,12 @@ function refusal(kind: 'rate' | 'daily', rate: RateState, daily: DailyState, cou
 }
 
 /**
- * The guard: authenticates the key and consumes one rate slot (and one daily job slot when the
- * procedure's meta says so) in one atomic backend call. Refused calls consume nothing.
+ * The guard: authenticates the key and consumes one rate slot (and one daily job slot when
+ * `countsDaily`) in one atomic backend call, sets the RateLimit-* headers, and returns the key.
+ * Refused calls consume nothing and throw UNAUTHORIZED or TOO_MANY_REQUESTS (with Retry-After).
  */
-export const enforceQuota = t.middleware(async function enforceQuota(opts) {
-  const { deps, res } = opts.ctx;
-  const credential = (opts.ctx as typeof opts.ctx & { credential?: KeyCredential }).credential;
-  if (credential === undefined) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'API key required' });
-  const countsDaily = opts.meta?.countsDailyJobQuota === true;
-  const result = await deps.counters.consume(credential.id, credential.hash, { rate: true, daily: countsDaily });
+export async function consumeQuota(ctx: Context, credential: KeyCredential, countsDaily: boolean): Promise<StoredKey> {
+  const result = await ctx.deps.counters.consume(credential.id, credential.hash, { rate: true, daily: countsDaily });
   if (result.outcome === 'unauthorized') {
     throw new TRPCError({
       code: 'UNAUTHORIZED',
@@ -40,11 +37,11 @@ export const enforceQuota = t.middleware(async function enforceQuota(opts) {
   }
   // The store's own instant (Redis TIME on Redis): resetAt was computed against it.
   const now = result.now;
-  setRateHeaders(res, result.rate, now);
+  setRateHeaders(ctx.res, result.rate, now);
   if (result.outcome === 'limited') {
     const error = refusal(result.kind, result.rate, result.daily, countsDaily, now);
-    setRetryAfter(res, error.quota.retryAfterMs);
+    setRetryAfter(ctx.res, error.quota.retryAfterMs);
     throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
   }
-  return opts.next({ ctx: { apiKey: result.key } });
-});
+  return result.key;
+}
