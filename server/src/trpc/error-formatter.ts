@@ -39,10 +39,15 @@ export function formatError({
   } else if (cause instanceof QuotaExceededError) {
     data.quota = { ...cause.quota };
   }
-  if (ctx?.deps.config.isProduction !== false) delete data.stack;
+  // Stacks and internal messages help only with server faults, and never leave a production server.
+  const production = ctx?.deps.config.isProduction !== false;
+  const internal = error.code === 'INTERNAL_SERVER_ERROR';
+  if (production || !internal) delete data.stack;
   let message = shape.message;
   if (cause instanceof ZodError) {
     message = `Invalid input: ${data.issues?.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+  } else if (production && internal) {
+    message = 'Internal server error';
   }
   return { ...shape, message, data };
 }

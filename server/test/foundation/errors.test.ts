@@ -64,15 +64,30 @@ for (const environment of ['production', 'development'] as const) {
       expect(missing.statusCode).toBe(404);
     });
 
-    it(`${environment === 'production' ? 'never carries' : 'may carry'} a stack trace`, async () => {
+    it(`a server fault ${environment === 'production' ? 'hides its stack and message' : 'shows its stack'}`, async () => {
+      const consume = t.deps.counters.consume.bind(t.deps.counters);
+      t.deps.counters.consume = () => Promise.reject(new Error('disk on fire at /srv/secret/path'));
+      try {
+        const response = await post('validation.validate', JSON.stringify({ schema: {}, document: 1 }));
+        expect(response.statusCode).toBe(500);
+        const error = response.json().error;
+        if (environment === 'production') {
+          expect(response.body).not.toContain('"stack"');
+          expect(response.body).not.toContain('/srv/secret/path');
+          expect(error.message).toBe('Internal server error');
+        } else {
+          expect(error.data.stack).toEqual(expect.stringContaining('disk on fire'));
+        }
+      } finally {
+        t.deps.counters.consume = consume;
+      }
+    });
+
+    it('answers client errors without a stack trace', async () => {
       const response = await post('validation.validate', JSON.stringify({ schema: 1, document: 1 }));
       expect(response.statusCode).toBe(400);
-      if (environment === 'production') {
-        expect(response.body).not.toContain('"stack"');
-        expect(response.body).not.toMatch(/\bat .*\.(?:js|ts):\d+/);
-      } else {
-        expect(response.json().error.data.stack).toEqual(expect.any(String));
-      }
+      expect(response.body).not.toContain('"stack"');
+      expect(response.body).not.toMatch(/\bat .*\.(?:js|ts):\d+/);
     });
   });
 }
