@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { CreateKeyInput } from '@tollgate/shared';
+import { NumberField } from './number-field';
 
 interface KeyCreateFormProps {
   busy: boolean;
@@ -74,43 +75,16 @@ export function KeyCreateForm({ busy, error, onCreate }: KeyCreateFormProps) {
           autoComplete="off"
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-limit`}>Rate limit (calls)</label>
-        <input
-          id={`${id}-limit`}
-          type="number"
-          inputMode="numeric"
-          min={1}
-          placeholder="default"
-          value={limit}
-          onChange={(e) => setLimit(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-window`}>Window (seconds)</label>
-        <input
-          id={`${id}-window`}
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={86400}
-          placeholder="default"
-          value={windowSec}
-          onChange={(e) => setWindowSec(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-quota`}>Daily job quota</label>
-        <input
-          id={`${id}-quota`}
-          type="number"
-          inputMode="numeric"
-          min={0}
-          placeholder="default"
-          value={dailyQuota}
-          onChange={(e) => setDailyQuota(e.target.value)}
-        />
-      </div>
+      <NumberField id={`${id}-limit`} label="Rate limit (calls)" min={1} value={limit} onChange={setLimit} />
+      <NumberField
+        id={`${id}-window`}
+        label="Window (seconds)"
+        min={1}
+        max={86_400}
+        value={windowSec}
+        onChange={setWindowSec}
+      />
+      <NumberField id={`${id}-quota`} label="Daily job quota" min={0} value={dailyQuota} onChange={setDailyQuota} />
       <button type="submit" className="button-primary" disabled={busy}>
         {busy ? 'Creating…' : 'Create key'}
       </button>
