@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { CounterStore, StoredKey } from '../counters/counter-store.js';
 import { dailyState, keyUsage, rateState } from '../counters/quota-state.js';
-import { generateApiKey } from './api-key.js';
+import { generateApiKey, type KeyCredential } from './api-key.js';
 
 /** An API key as admins see it: never the key, nor its hash. */
 export function toKeyRecord(key: StoredKey, usage: KeyUsage): KeyRecord {
@@ -83,4 +83,17 @@ export async function revokeApiKey(counters: CounterStore, id: string): Promise<
 export async function resetKeyUsage(counters: CounterStore, id: string): Promise<KeyRecord | null> {
   const key = await counters.resetUsage(id);
   return key === null ? null : keyRecord(counters, key);
+}
+
+/** Nothing is consumed: the guard's script run with a zero cost authenticates and reads the counters. */
+const READ_ONLY = { rate: false, daily: false } as const;
+
+/** A key's usage, read together with its authentication (one round trip on Redis). */
+export async function readUsage(
+  counters: CounterStore,
+  credential: KeyCredential,
+): Promise<{ outcome: 'ok'; usage: Usage } | { outcome: 'unknown' | 'revoked' }> {
+  const result = await counters.consume(credential.id, credential.hash, READ_ONLY);
+  if (result.outcome === 'unauthorized') return { outcome: result.reason };
+  return { outcome: 'ok', usage: toUsage(result.key, keyUsage(result.rate, result.daily)) };
 }

@@ -12,6 +12,9 @@ export const createCallerFactory = t.createCallerFactory;
 /** Anything; domain errors become tRPC codes (Redis outages: SERVICE_UNAVAILABLE). */
 export const publicProcedure = t.procedure.use(mapDomainErrors);
 
+/** Needs a well-formed API key; adds `ctx.credential` (checked against the store by the procedure). */
+export const credentialProcedure = publicProcedure.use(requireKeyCredential);
+
 /** Needs a valid, unrevoked API key; adds `ctx.apiKey`. */
 export const keyProcedure = publicProcedure.use(authenticateKey);
 
@@ -23,9 +26,8 @@ export const adminProcedure = publicProcedure.use(requireAdmin);
  * authenticates the key and consumes a rate slot (and a daily job slot when `meta` says so).
  */
 export function guardedProcedure<TSchema extends z.ZodType>(input: TSchema, meta: Meta = {}) {
-  return publicProcedure
+  return credentialProcedure
     .meta(meta)
-    .use(requireKeyCredential)
     .input(input)
     .use(async function enforceQuota(opts) {
       const apiKey = await consumeQuota(opts.ctx, opts.ctx.credential, opts.meta?.countsDailyJobQuota === true);

@@ -165,6 +165,23 @@ describe('quotas across two instances sharing Redis', () => {
     expect(listed.items.find((item) => item.id === key.id)?.revokedAt).toBe(revoked.revokedAt);
   });
 
+  /** The names of the commands instance `n` sends to Redis while `work` runs. */
+  async function commandsSentBy(n: number, work: () => Promise<void>): Promise<string[]> {
+    const connection = instances[n]!.deps.redis!;
+    const sent: string[] = [];
+    const sendCommand = connection.sendCommand.bind(connection);
+    connection.sendCommand = (command, stream) => {
+      sent.push(command.name);
+      return sendCommand(command, stream);
+    };
+    try {
+      await work();
+    } finally {
+      connection.sendCommand = sendCommand;
+    }
+    return sent;
+  }
+
   it('costs one Redis round trip (one EVALSHA) per guarded call', async () => {
     const key = await newKey(1000);
     await validateOn(0, key.apiKey);
@@ -173,8 +190,22 @@ describe('quotas across two instances sharing Redis', () => {
       return Number(/^cmdstat_evalsha:calls=(\d+)/m.exec(info)?.[1] ?? 0);
     };
     const before = await evalsha();
-    for (let i = 0; i < 40; i++) expect((await validateOn(i % 2, key.apiKey)).status).toBe(200);
+    const sent = await commandsSentBy(0, async () => {
+      for (let i = 0; i < 40; i++) expect((await validateOn(i % 2, key.apiKey)).status).toBe(200);
+    });
     expect((await evalsha()) - before).toBe(40);
+    // the half of the calls that instance 0 served: nothing but the script
+    expect(sent).toEqual(Array.from({ length: 20 }, () => 'evalsha'));
+  });
+
+  it('reads usage.get in one round trip, authentication included', async () => {
+    const key = await newKey(1000);
+    const client = createTollgateClient({ url: urls[0]!, apiKey: key.apiKey });
+    await client.usage.get.query();
+    const sent = await commandsSentBy(0, async () => {
+      for (let i = 0; i < 10; i++) expect((await client.usage.get.query()).key.id).toBe(key.id);
+    });
+    expect(sent).toEqual(Array.from({ length: 10 }, () => 'evalsha'));
   });
 
   it('fails closed with 503 within 1 s while Redis is hung or dead, and recovers by itself', async () => {

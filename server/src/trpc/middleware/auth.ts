@@ -10,6 +10,11 @@ function credentialOrThrow(bearer: string | null): KeyCredential {
   return credential;
 }
 
+/** UNAUTHORIZED for a key that is not (or no longer) valid. */
+export function rejectedKey(reason: 'unknown' | 'revoked'): TRPCError {
+  return new TRPCError({ code: 'UNAUTHORIZED', message: reason === 'revoked' ? 'API key revoked' : 'Invalid API key' });
+}
+
 /** A well-formed API key is present; whether it exists is checked by the quota script. */
 export const requireKeyCredential = t.middleware(function requireKeyCredential(opts) {
   return opts.next({ ctx: { credential: credentialOrThrow(opts.ctx.bearer) } });
@@ -19,11 +24,6 @@ export const requireKeyCredential = t.middleware(function requireKeyCredential(o
 export const authenticateKey = t.middleware(async function authenticateKey(opts) {
   const credential = credentialOrThrow(opts.ctx.bearer);
   const result = await opts.ctx.deps.counters.authenticate(credential.id, credential.hash);
-  if (result.outcome !== 'ok') {
-    throw new TRPCError({
-      code: 'UNAUTHORIZED',
-      message: result.outcome === 'revoked' ? 'API key revoked' : 'Invalid API key',
-    });
-  }
+  if (result.outcome !== 'ok') throw rejectedKey(result.outcome);
   return opts.next({ ctx: { credential, apiKey: result.key } });
 });

@@ -4,6 +4,7 @@ import type { DailyState, RateState, StoredKey } from '../../counters/counter-st
 import type { KeyCredential } from '../../keys/api-key.js';
 import { setRateHeaders, setRetryAfter } from '../rate-headers.js';
 import type { Context } from '../context.js';
+import { rejectedKey } from './auth.js';
 
 /** When both limits are exhausted, the one that frees up later is reported. */
 function refusal(kind: 'rate' | 'daily', rate: RateState, daily: DailyState, countsDaily: boolean, now: number) {
@@ -29,12 +30,7 @@ function refusal(kind: 'rate' | 'daily', rate: RateState, daily: DailyState, cou
  */
 export async function consumeQuota(ctx: Context, credential: KeyCredential, countsDaily: boolean): Promise<StoredKey> {
   const result = await ctx.deps.counters.consume(credential.id, credential.hash, { rate: true, daily: countsDaily });
-  if (result.outcome === 'unauthorized') {
-    throw new TRPCError({
-      code: 'UNAUTHORIZED',
-      message: result.reason === 'revoked' ? 'API key revoked' : 'Invalid API key',
-    });
-  }
+  if (result.outcome === 'unauthorized') throw rejectedKey(result.reason);
   // The store's own instant (Redis TIME on Redis): resetAt was computed against it.
   const now = result.now;
   setRateHeaders(ctx.res, result.rate, now);
