@@ -3,7 +3,22 @@ import type { Deps } from '../deps.js';
 import { adminRedisHealthBody, healthBody, probeBackends, PROBE_TIMEOUT_MS } from '../http/health-report.js';
 import { settleWithin } from '../with-timeout.js';
 import { probeRedis } from './redis-probe.js';
-import type { ThroughputMeter } from './throughput.js';
+import { ThroughputMeter } from './throughput.js';
+
+const meters = new WeakMap<Deps, ThroughputMeter>();
+
+/**
+ * One throughput meter per process (per deps), shared by every dashboard: a page opened later
+ * sees the jobs per minute measured so far instead of starting from zero.
+ */
+export function throughputMeterOf(deps: Deps): ThroughputMeter {
+  let meter = meters.get(deps);
+  if (meter === undefined) {
+    meter = new ThroughputMeter(deps.clock);
+    meters.set(deps, meter);
+  }
+  return meter;
+}
 
 /** One dashboard snapshot: health, Redis facts, queue counts and throughput. Never throws. */
 export async function readAdminStatus(deps: Deps, meter: ThroughputMeter): Promise<AdminStatus> {

@@ -6,7 +6,6 @@ import type { Clock } from '../clock.js';
  */
 export class ThroughputMeter {
   private samples: Array<{ at: number; finished: number }> = [];
-  private done = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -15,8 +14,6 @@ export class ThroughputMeter {
 
   record(finishedTotal: number): void {
     const now = this.clock();
-    const last = this.samples.at(-1);
-    if (last !== undefined) this.done += Math.max(0, finishedTotal - last.finished);
     this.samples.push({ at: now, finished: finishedTotal });
     this.samples = this.samples.filter((sample) => sample.at >= now - this.spanMs - 5_000);
   }

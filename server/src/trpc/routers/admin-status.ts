@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readAdminStatus } from '../../status/admin-status.js';
-import { ThroughputMeter } from '../../status/throughput.js';
+import { readAdminStatus, throughputMeterOf } from '../../status/admin-status.js';
 import { adminProcedure } from '../trpc.js';
 
 /** A snapshot is sent at least this often. */
@@ -8,7 +7,7 @@ export const STATUS_INTERVAL_MS = 500;
 
 /** `admin.status`: live dashboard snapshots over SSE until the client goes away. */
 export const adminStatusProcedure = adminProcedure.subscription(async function* adminStatus({ ctx, signal }) {
-  const meter = new ThroughputMeter(ctx.deps.clock);
+  const meter = throughputMeterOf(ctx.deps);
   while (signal?.aborted !== true) {
     const started = Date.now();
     yield await readAdminStatus(ctx.deps, meter);
