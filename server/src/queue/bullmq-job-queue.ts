@@ -126,6 +126,14 @@ class BullmqJobQueue implements JobQueue {
     return listFromIndex(this.index, (id) => this.load(id), query);
   }
 
+  async finishedTotal(): Promise<number> {
+    const [completed, failed] = await withDeadline(
+      Promise.all([this.queue.getMetrics('completed', 0, 0), this.queue.getMetrics('failed', 0, 0)]),
+      'job metrics',
+    );
+    return completed.meta.count + failed.meta.count;
+  }
+
   async counts(): Promise<JobCounts> {
     const c = await withDeadline(
       this.queue.getJobCounts('waiting', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed'),

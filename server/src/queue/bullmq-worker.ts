@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { type Job, MetricsTime, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { JobKinds } from '../jobs/registry.js';
 import { closeQuietly, createBlockingConnection } from '../redis/connections.js';
@@ -59,6 +59,8 @@ export function startBullmqWorker(options: BullmqWorkerOptions): RunningWorker {
     lockDuration: options.lockDurationMs,
     stalledInterval: options.stalledIntervalMs,
     maxStalledCount: 1,
+    // BullMQ's own completed/failed counters (exact, shared by every worker): jobs per minute.
+    metrics: { maxDataPoints: MetricsTime.ONE_HOUR },
     // After a connection error BullMQ waits this long before fetching again (default 15 s): keep
     // the recovery after a Redis restart within a second or so.
     runRetryDelay: RUN_RETRY_DELAY_MS,

@@ -312,6 +312,20 @@ export function describeJobQueueContract(name: string, factory: QueueFactory): v
       expect(await queue.counts()).toMatchObject({ active: 0, completed: 2, failed: 1 });
     });
 
+    it('keeps a monotonic total of finished jobs that removals do not lower', async () => {
+      expect(await queue.finishedTotal()).toBe(0);
+      startWorker(2);
+      const ok = await queue.add({ kind: 'steps', data: { steps: 1 }, ownerKeyId: 'k_a' });
+      const bad = await queue.add({ kind: 'unrecoverable', data: {}, ownerKeyId: 'k_a' });
+      await Promise.all([finished(ok.id), finished(bad.id)]);
+      await waitFor(
+        () => queue.finishedTotal(),
+        (total) => total === 2,
+      );
+      expect(await queue.remove(ok.id)).toBe(true);
+      expect(await queue.finishedTotal()).toBe(2);
+    });
+
     it('reports a delayed job while it waits for its backoff', async () => {
       await subject.cleanup();
       subject = await factory(contractKinds, { attempts: 2, backoffDelayMs: 2000 });

@@ -47,6 +47,11 @@ export interface JobQueue extends BackendProbe {
    */
   list(query: ListJobsQuery): Promise<JobListPage>;
   counts(): Promise<JobCounts>;
+  /**
+   * Jobs that finished (completed or failed for good) since counting began: monotonic, unlike
+   * the completed/failed counts that retention trims. Feeds the dashboard's jobs per minute.
+   */
+  finishedTotal(): Promise<number>;
   /** waiting + delayed + prioritized (+ paused) */
   depth(): Promise<number>;
   pause(): Promise<void>;

@@ -62,6 +62,7 @@ export class MemoryJobQueue implements JobQueue {
   private paused = false;
   private pumpScheduled = false;
   private nextToken = 1;
+  private finished = 0;
 
   constructor(private readonly options: MemoryJobQueueOptions) {
     this.policy = { ...DEFAULT_JOB_POLICY, ...options.policy };
@@ -112,6 +113,10 @@ export class MemoryJobQueue implements JobQueue {
       return summary;
     });
     return { items, nextCursor: matching.length > limit && last !== undefined ? encodeCursor(last) : null };
+  }
+
+  finishedTotal(): Promise<number> {
+    return Promise.resolve(this.finished);
   }
 
   counts(): Promise<JobCounts> {
@@ -310,6 +315,7 @@ export class MemoryJobQueue implements JobQueue {
     job.progress = 100;
     job.result = result;
     job.finishedAt = this.options.clock();
+    this.finished += 1;
     this.changed(job);
     this.applyRetention('completed');
   }
@@ -333,6 +339,7 @@ export class MemoryJobQueue implements JobQueue {
     this.options.logger.debug({ jobId: job.id, reason: job.failedReason }, 'job failed');
     job.state = 'failed';
     job.finishedAt = this.options.clock();
+    this.finished += 1;
     this.changed(job);
     this.applyRetention('failed');
   }

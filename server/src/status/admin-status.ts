@@ -22,13 +22,14 @@ export function throughputMeterOf(deps: Deps): ThroughputMeter {
 
 /** One dashboard snapshot: health, Redis facts, queue counts and throughput. Never throws. */
 export async function readAdminStatus(deps: Deps, meter: ThroughputMeter): Promise<AdminStatus> {
-  const [report, redis, counts, paused] = await Promise.all([
+  const [report, redis, counts, paused, finished] = await Promise.all([
     probeBackends(deps),
     probeRedis(deps.redis, PROBE_TIMEOUT_MS),
     settleWithin(deps.queue.counts(), PROBE_TIMEOUT_MS, null),
     settleWithin(deps.queue.isPaused(), PROBE_TIMEOUT_MS, null),
+    settleWithin(deps.queue.finishedTotal(), PROBE_TIMEOUT_MS, null),
   ]);
-  if (counts !== null) meter.record(counts.completed + counts.failed);
+  if (finished !== null) meter.record(finished);
   const health = healthBody(deps, report);
   return {
     at: deps.clock(),
@@ -39,6 +40,6 @@ export async function readAdminStatus(deps: Deps, meter: ThroughputMeter): Promi
     warnings: health.warnings,
     health: adminRedisHealthBody(deps, report),
     redis,
-    queue: { paused, counts, jobsPerMinute: counts === null ? null : meter.perMinute() },
+    queue: { paused, counts, jobsPerMinute: finished === null ? null : meter.perMinute() },
   };
 }

@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.js';
 
 /**
- * Jobs finished per minute, from successive samples of the completed + failed totals.
- * Drops in the totals (retention trimming, removals) are not counted as negative work.
+ * Jobs finished per minute, from successive samples of a monotonic finished-jobs total. A drop
+ * (a restarted memory queue, reset metrics) is not counted as negative work.
  */
 export class ThroughputMeter {
   private samples: Array<{ at: number; finished: number }> = [];
