@@ -21,6 +21,18 @@ export interface NewKey {
   createdAt: number;
 }
 
+/** The record of a key just created (never revoked yet). */
+export function storedKeyOf(key: NewKey): StoredKey {
+  return {
+    id: key.id,
+    name: key.name,
+    rateLimit: { ...key.rateLimit },
+    dailyJobQuota: key.dailyJobQuota,
+    createdAt: key.createdAt,
+    revokedAt: null,
+  };
+}
+
 /** What one guarded call costs: one rate slot, and a daily job slot for submissions. */
 export interface QuotaCost {
   rate: boolean;

@@ -1,5 +1,12 @@
 import type { Clock } from '../clock.js';
-import type { ConsumeResult, CounterStore, NewKey, QuotaCost, StoredKey } from './counter-store.js';
+import {
+  storedKeyOf,
+  type ConsumeResult,
+  type CounterStore,
+  type NewKey,
+  type QuotaCost,
+  type StoredKey,
+} from './counter-store.js';
 import { dailyState, keyUsage, rateState } from './quota-state.js';
 import { bucketOf, countWindow, pruneBuckets, windowGeometry } from './sliding-window.js';
 import { utcDayNumber } from './utc-day.js';
@@ -72,14 +79,7 @@ export function createMemoryCounterStore({ clock }: { clock: Clock }): CounterSt
     status: () => Promise.resolve('in-memory'),
 
     createKey(key: NewKey) {
-      const stored: StoredKey = {
-        id: key.id,
-        name: key.name,
-        rateLimit: { ...key.rateLimit },
-        dailyJobQuota: key.dailyJobQuota,
-        createdAt: key.createdAt,
-        revokedAt: null,
-      };
+      const stored = storedKeyOf(key);
       entries.set(key.id, { key: stored, keyHash: key.keyHash, buckets: new Map(), daily: { day: 0, used: 0 } });
       return Promise.resolve(copy(stored));
     },

@@ -1,6 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
-import type { ConsumeResult, CounterStore, NewKey, QuotaCost, StoredKey } from './counter-store.js';
+import {
+  storedKeyOf,
+  type ConsumeResult,
+  type CounterStore,
+  type NewKey,
+  type QuotaCost,
+  type StoredKey,
+} from './counter-store.js';
 import { dailyState, keyUsage, rateState } from './quota-state.js';
 import { KEY_ID_PATTERN, redisKeyNames } from './redis-keys.js';
 import { DAILY_COUNTER_MARGIN_MS, withCounterScripts } from './redis-scripts.js';
@@ -136,14 +143,7 @@ export function createRedisCounterStore({ redis, prefix, clock }: RedisCounterSt
         createdAt: String(key.createdAt),
       });
       await redis.sadd(names.keySet, key.id);
-      return {
-        id: key.id,
-        name: key.name,
-        rateLimit: { ...key.rateLimit },
-        dailyJobQuota: key.dailyJobQuota,
-        createdAt: key.createdAt,
-        revokedAt: null,
-      };
+      return storedKeyOf(key);
     },
 
     async authenticate(keyId, keyHash) {
