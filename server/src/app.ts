@@ -29,7 +29,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'] },
+      directives: {
+        'connect-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        // Served over plain HTTP on a LAN address, upgraded asset requests would never load: TLS
+        // is the proxy's business, not the page's.
+        'upgrade-insecure-requests': null,
+      },
     },
   });
   registerMetrics(app, deps);

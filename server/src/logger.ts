@@ -3,10 +3,33 @@ import type { Config } from './config.js';
 import { redactSecrets } from './redis/redact.js';
 
 /** Query parameters that may carry credentials (tRPC subscription connectionParams, tokens). */
-const SECRET_QUERY = /([?&](?:connectionParams|token|apiKey|api_key)=)[^&]*/gi;
+const SECRET_PARAMS = new Set(['connectionparams', 'token', 'apikey', 'api_key', 'access_token', 'password']);
 
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The URL with the value of every credential-carrying query parameter replaced by [REDACTED].
+ * Names are compared decoded and case-insensitively (`connection%50arams` is `connectionParams`).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1[REDACTED]');
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const query = url
+    .slice(queryStart + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals === -1 ? pair : pair.slice(0, equals);
+      return SECRET_PARAMS.has(decoded(name).trim().toLowerCase()) ? `${name}=[REDACTED]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, queryStart)}?${query}`;
 }
 
 interface LoggedRequest {

@@ -32,12 +32,12 @@ async function main(): Promise<void> {
   }
 
   const worker = config.runWorker ? deps.queue.startWorker(config.workerConcurrency) : null;
-  if (worker !== null) output.ok(`✓ Embedded worker started (concurrency ${config.workerConcurrency})`);
 
   // Before the ready line: whoever waits for that line may signal at once.
   exitGracefullyOnSignals(logger, () => shutdown(app, deps, worker));
   const address = await app.listen({ host: config.host, port: config.port });
   output.ok(`✓ Tollgate listening on ${address} (environment ${config.environment})`);
+  if (worker !== null) output.ok(`✓ Embedded worker running (concurrency ${config.workerConcurrency})`);
 }
 
 main().catch((error: unknown) => exitOnStartupFailure(error, 'Start-up'));

@@ -35,12 +35,11 @@ export function registerMetrics(app: FastifyInstance, deps: Deps): Registry {
 
   new Gauge({
     name: 'tollgate_queue_depth',
-    help: 'Jobs waiting to run (waiting + delayed + prioritized + paused); absent while Redis is unreachable',
+    help: 'Jobs waiting to run (waiting + delayed + prioritized + paused); NaN while Redis is unreachable',
     registers: [registry],
     async collect() {
       const report = await probeBackends(deps);
-      this.reset();
-      if (report.queue.queue_depth !== null) this.set(report.queue.queue_depth);
+      this.set(report.queue.queue_depth ?? Number.NaN);
     },
   });
 

@@ -19,6 +19,7 @@ export async function listFromIndex(
   let position: ListPosition | null = cursor === undefined ? null : decodeCursor(cursor);
   const items: JobListPage['items'] = [];
   let scanned = 0;
+  let filled = false;
   while (items.length < limit && scanned < LIST_SCAN_LIMIT) {
     const want = state === undefined ? limit - items.length : Math.min(100, LIST_SCAN_LIMIT - scanned);
     const entries = await index.readAfter(indexKey, position, want);
@@ -33,11 +34,15 @@ export async function listFromIndex(
       else if (state === undefined || job.state === state) {
         const { result: _result, failedReason: _reason, kind: _kind, input: _input, ...summary } = job;
         items.push(summary);
-        if (items.length === limit) break;
+        if (items.length === limit) {
+          filled = true;
+          break;
+        }
       }
     }
     index.forgetFrom(indexKey, missing).catch(() => undefined);
-    if (entries.length < want) return { items, nextCursor: null };
+    // the index ran out before the page filled: this is the last page
+    if (!filled && entries.length < want) return { items, nextCursor: null };
   }
   if (position === null) return { items, nextCursor: null };
   const more = await index.readAfter(indexKey, position, 1);

@@ -178,6 +178,17 @@ export function describeJobQueueContract(name: string, factory: QueueFactory): v
       expect(completedPage.items).toHaveLength(3);
       for (const item of completedPage.items) expect(item).toMatchObject({ state: 'completed', progress: 100 });
       expect((await queue.list({ ownerKeyId: 'k_a', state: 'failed', limit: 20 })).items).toEqual([]);
+
+      // a filtered list pages on, newest first, and says when it is done
+      const first = await queue.list({ ownerKeyId: 'k_a', state: 'completed', limit: 2 });
+      expect(first.items.map((item) => item.id)).toEqual(completedPage.items.slice(0, 2).map((item) => item.id));
+      expect(first.nextCursor).not.toBeNull();
+      const second = await queue.list({ ownerKeyId: 'k_a', state: 'completed', limit: 2, cursor: first.nextCursor! });
+      expect(second.items.map((item) => item.id)).toEqual([completedPage.items[2]!.id]);
+      expect(second.nextCursor).toBeNull();
+      const admin = await queue.list({ state: 'waiting', limit: 1 });
+      expect(admin.items).toHaveLength(1);
+      expect(admin.nextCursor).not.toBeNull();
     });
 
     it('emits the current state first, then progress, and ends with the final state', async () => {

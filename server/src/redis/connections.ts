@@ -1,7 +1,10 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** A command that takes longer than this is treated as a Redis outage (fail closed within 1 s). */
-export const COMMAND_TIMEOUT_MS = 500;
+/**
+ * A command that takes longer than this is treated as a Redis outage: long enough that a slow but
+ * answering Redis is not called down, short enough to fail closed within 1 s.
+ */
+export const COMMAND_TIMEOUT_MS = 750;
 
 const baseOptions = (connectTimeoutMs: number): RedisOptions => ({
   lazyConnect: true,

@@ -19,3 +19,12 @@ describe('redactRedisUrl', () => {
     expect(redisHostPort('redis://db')).toBe('db:6379');
   });
 });
+
+describe('passwords given as query parameters', () => {
+  it('are redacted too (ioredis reads ?password=)', () => {
+    expect(redactRedisUrl('redis://127.0.0.1:6379/0?password=hunter2')).toBe('redis://127.0.0.1:6379/0?password=****');
+    expect(redactSecrets('at redis://db:6379/?db=1&password=hunter2 failed')).toBe(
+      'at redis://db:6379/?db=1&password=**** failed',
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { t, type Meta } from './init.js';
 import { mapDomainErrors } from './middleware/domain-errors.js';
-import { authenticateKey, requireKeyCredential } from './middleware/auth.js';
+import { authenticateKey, requireKeyCredential, screenKey } from './middleware/auth.js';
 import { requireAdmin } from './middleware/admin.js';
 import { consumeQuota } from './middleware/quota.js';
 
@@ -22,11 +22,13 @@ export const keyProcedure = publicProcedure.use(authenticateKey);
 export const adminProcedure = publicProcedure.use(requireAdmin);
 
 /**
- * Quota-guarded: input is validated first (a 400 consumes nothing), then one atomic call
- * authenticates the key and consumes a rate slot (and a daily job slot when `meta` says so).
+ * Quota-guarded: the key is screened (unknown or revoked keys never get their input parsed),
+ * input is validated (a 400 consumes nothing), then one atomic call authenticates the key and
+ * consumes a rate slot (and a daily job slot when `meta` says so).
  */
 export function guardedProcedure<TSchema extends z.ZodType>(input: TSchema, meta: Meta = {}) {
-  return credentialProcedure
+  return publicProcedure
+    .use(screenKey)
     .meta(meta)
     .input(input)
     .use(async function enforceQuota(opts) {

@@ -56,6 +56,17 @@ for (const environment of ['production', 'development'] as const) {
       expect(response.json().error.data.httpStatus).toBe(400);
     });
 
+    it('refuses unknown and revoked keys before their input is parsed or any schema compiled', async () => {
+      const invalidInput = JSON.stringify({ schema: { type: 'no-such-type' } });
+      const unknown = await post('validation.validate', invalidInput, `tg_${'B'.repeat(32)}`);
+      expect(unknown.statusCode).toBe(401);
+      const revoked = await createApiKey(t.deps.counters, t.deps.config, t.deps.clock, { name: 'revoked' });
+      await t.deps.counters.revokeKey(revoked.id);
+      const afterRevoke = await post('jobs.submit', invalidInput, revoked.apiKey);
+      expect(afterRevoke.statusCode).toBe(401);
+      expect(afterRevoke.json().error.message).toBe('API key revoked');
+    });
+
     it('unknown keys are UNAUTHORIZED and unknown procedures NOT_FOUND', async () => {
       const unknownKey = await post('validation.validate', '{"schema":{},"document":1}', `tg_${'A'.repeat(32)}`);
       expect(unknownKey.statusCode).toBe(401);

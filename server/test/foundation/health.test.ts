@@ -130,6 +130,8 @@ for (const backend of ['redis', 'memory'] as const satisfies readonly Backend[])
       const response = await t.app.inject({ method: 'GET', url: '/health' });
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      // the console must load over plain HTTP on any address (TLS belongs to a proxy)
+      expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     });
   });
 }

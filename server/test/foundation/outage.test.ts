@@ -47,6 +47,10 @@ describe('Redis outage and recovery (built server, real Redis)', () => {
     expect(body.queue.queue_depth).toBeNull();
     expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
     expect((await fetch(`${server.url}/livez`)).status).toBe(200);
+    const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const text = await metrics.text();
+    expect(text).toMatch(/tollgate_queue_depth\{[^}]*\} NaN$/im); // prom-client writes "Nan"; Prometheus reads either
+    expect(text).toMatch(/tollgate_backend_up\{[^}]*backend="counters"[^}]*\} 0/);
     const admin = await fetch(`${server.url}/admin/health/redis`, {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });

@@ -104,7 +104,7 @@ for (const backend of ['redis', 'memory'] as const) {
       const { jobId } = await alice.jobs.submit.mutate({ schema, documents: [{ n: 2 }] });
       expect(await statusOf(bob.jobs.get.query({ jobId }))).toBe(404);
       expect(await statusOf(alice.jobs.get.query({ jobId: 'no-such-job' }))).toBe(404);
-      const bobsJobs = await bob.jobs.list.query({});
+      const bobsJobs = await bob.jobs.list.query();
       expect(bobsJobs.items.map((item) => item.id)).not.toContain(jobId);
       const subscription = await subscribe(bob, jobId);
       expect(codeOf(subscription.error)).toBe('NOT_FOUND');

@@ -8,7 +8,7 @@ export const JOB_STATES = jobStateSchema.options;
 
 export const submitJobInputSchema = z.object({
   schema: jsonSchemaSchema,
-  documents: z.array(boundedJsonSchema).min(1),
+  documents: z.array(boundedJsonSchema).min(1, 'at least one document is required'),
 });
 export type SubmitJobInput = z.infer<typeof submitJobInputSchema>;
 
@@ -46,11 +46,14 @@ export const jobDetailSchema = jobSummarySchema.extend({
 });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
 
-export const listJobsInputSchema = z.object({
-  state: jobStateSchema.optional(),
-  limit: pageLimitSchema.default(20),
-  cursor: cursorSchema.optional(),
-});
+/** Every field is optional, and so is the input itself (`jobs.list` with no input = newest 20). */
+export const listJobsInputSchema = z
+  .object({
+    state: jobStateSchema.optional(),
+    limit: pageLimitSchema.default(20),
+    cursor: cursorSchema.optional(),
+  })
+  .prefault({});
 export type ListJobsInput = z.infer<typeof listJobsInputSchema>;
 
 export const jobPageSchema = z.object({

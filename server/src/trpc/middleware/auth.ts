@@ -1,5 +1,8 @@
 import { TRPCError } from '@trpc/server';
+import type { Clock } from '../../clock.js';
+import type { CounterStore } from '../../counters/counter-store.js';
 import { parseApiKey, type KeyCredential } from '../../keys/api-key.js';
+import { RecentKeys } from '../../keys/recent-keys.js';
 import { t } from '../init.js';
 
 function credentialOrThrow(bearer: string | null): KeyCredential {
@@ -18,6 +21,33 @@ export function rejectedKey(reason: 'unknown' | 'revoked'): TRPCError {
 /** A well-formed API key is present; whether it exists is checked by the quota script. */
 export const requireKeyCredential = t.middleware(function requireKeyCredential(opts) {
   return opts.next({ ctx: { credential: credentialOrThrow(opts.ctx.bearer) } });
+});
+
+const recentKeysByStore = new WeakMap<CounterStore, RecentKeys>();
+
+function recentKeysOf(counters: CounterStore, clock: Clock): RecentKeys {
+  let recent = recentKeysByStore.get(counters);
+  if (recent === undefined) {
+    recent = new RecentKeys(clock);
+    recentKeysByStore.set(counters, recent);
+  }
+  return recent;
+}
+
+/**
+ * A well-formed API key that exists and is not revoked, checked before any input is parsed: one
+ * extra read the first time an instance sees a key in a while, none after (see RecentKeys).
+ * Adds `ctx.credential`; the guard script still authenticates the call itself.
+ */
+export const screenKey = t.middleware(async function screenKey(opts) {
+  const credential = credentialOrThrow(opts.ctx.bearer);
+  const recent = recentKeysOf(opts.ctx.deps.counters, opts.ctx.deps.clock);
+  if (!recent.isRecentlyValid(credential)) {
+    const result = await opts.ctx.deps.counters.authenticate(credential.id, credential.hash);
+    if (result.outcome !== 'ok') throw rejectedKey(result.outcome);
+    recent.remember(credential);
+  }
+  return opts.next({ ctx: { credential } });
 });
 
 /** The API key exists and is not revoked; adds `ctx.apiKey`. */
