@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { MAX_ERRORS_PER_DOCUMENT, type ValidateOutput, type ValidationError } from '@tollgate/shared';
 import { InvalidInputError } from '../errors.js';
 import { LruCache } from './lru-cache.js';
+import { safeRegExp } from './safe-pattern.js';
 
 /** A JSON Schema compiled once and reused for every document validated against it. */
 export interface CompiledSchema {
@@ -24,6 +25,9 @@ const ajv = new Ajv2020({
   strict: false,
   // Never fetch anything: a $ref that is not in the schema is a MissingRefError (a 400).
   loadSchema: undefined,
+  // `pattern` and `patternProperties` regexps run on the event loop: refuse, when the schema is
+  // compiled, those that can backtrack catastrophically (a compile error, hence a 400).
+  code: { regExp: safeRegExp },
 });
 addFormats.default(ajv);
 

@@ -50,6 +50,14 @@ for (const environment of ['production', 'development'] as const) {
       expect(ok.statusCode).toBe(200);
     });
 
+    it('refuses a pattern that would backtrack catastrophically instead of freezing the server', async () => {
+      const evil = JSON.stringify({ schema: { type: 'string', pattern: '^(a+)+$' }, document: `${'a'.repeat(40)}!` });
+      const [refused, alive] = await Promise.all([post('validation.validate', evil), t.app.inject('/livez')]);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.message).toContain('may backtrack catastrophically');
+      expect(alive.statusCode).toBe(200);
+    });
+
     it('malformed JSON is a tRPC-shaped 400', async () => {
       const response = await post('validation.validate', '{"schema":');
       expect(response.statusCode).toBe(400);
