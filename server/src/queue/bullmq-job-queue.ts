@@ -109,11 +109,17 @@ class BullmqJobQueue implements JobQueue {
 
   private async load(id: string): Promise<StoredJob | null> {
     if (!isJobId(id)) return null;
-    const [job, state] = await withDeadline(
+    const [read, state] = await withDeadline(
       Promise.all([this.queue.getJob(id), this.queue.getJobState(id)]),
       'job read',
     );
+    let job = read;
     const mapped = toJobState(state);
+    // The two reads are not one snapshot: a job that finished between them reads as finished
+    // with its data from before; read it again so its result and attempts match its state.
+    if ((mapped === 'completed' || mapped === 'failed') && job !== undefined && (job.finishedOn ?? null) === null) {
+      job = await withDeadline(this.queue.getJob(id), 'job read');
+    }
     if (job === undefined || mapped === null) return null;
     return toStoredJob(job as Job<QueuedJobData>, mapped);
   }
