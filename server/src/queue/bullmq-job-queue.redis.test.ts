@@ -80,7 +80,7 @@ describe('BullMQ job queue on Redis: layout, retention, outages', () => {
     }
   });
 
-  it('bounds finished jobs and skips (then forgets) index entries of removed ones', async () => {
+  it('bounds finished jobs and skips index entries of removed ones', async () => {
     const worker = queue.startWorker(1);
     try {
       const ids: string[] = [];
@@ -91,7 +91,9 @@ describe('BullMQ job queue on Redis: layout, retention, outages', () => {
       const page = await queue.list({ ownerKeyId: 'k_keep', limit: 20 });
       expect(page.items.map((item) => item.id)).toEqual(ids.slice(-3).reverse());
       expect(page.nextCursor).toBeNull();
-      await expect.poll(() => redis.zcard('tg:{queue}:jobs:idx:owner:k_keep')).toBe(3);
+      // entries this young are kept even though their jobs are gone (a job is indexed just before
+      // it is added); indexed-list.redis.test.ts shows old ones being dropped
+      expect(await redis.zcard('tg:{queue}:jobs:idx:owner:k_keep')).toBe(6);
     } finally {
       await worker.close();
     }

@@ -10,7 +10,7 @@ import { toJobState, toStoredJob, type QueuedJobData } from './bullmq-job-mapper
 import { startBullmqWorker } from './bullmq-worker.js';
 import { withDeadline } from './deadline.js';
 import { JobActiveError } from '../errors.js';
-import { JobIndex } from './job-index.js';
+import { INDEX_GRACE_MS, JobIndex } from './job-index.js';
 import { DEFAULT_JOB_POLICY, type JobPolicy } from './job-policy.js';
 import type { JobCounts, JobListPage, JobQueue, ListJobsQuery, NewJob, RunningWorker, StoredJob } from './job-queue.js';
 import { listFromIndex } from './indexed-list.js';
@@ -50,8 +50,6 @@ const isJobId = (id: string) => JOB_ID.test(id);
 
 /** Index trimming (dropping ids of jobs removed by retention) runs on one add in this many. */
 const TRIM_EVERY = 16;
-/** Ids newer than this are never trimmed (their job may be being added right now). */
-const TRIM_MIN_AGE_MS = 60_000;
 
 class BullmqJobQueue implements JobQueue {
   readonly kind = 'redis' as const;
@@ -100,7 +98,7 @@ class BullmqJobQueue implements JobQueue {
   private maybeTrim(ownerKeyId: string): void {
     this.adds += 1;
     if (this.adds % TRIM_EVERY !== 0) return;
-    const belowScore = scoreFloor(Date.now() - TRIM_MIN_AGE_MS);
+    const belowScore = scoreFloor(Date.now() - INDEX_GRACE_MS);
     const jobKey = (id: string) => this.queue.toKey(id);
     for (const key of [this.index.keyFor(ownerKeyId), this.index.keyFor(undefined)]) {
       this.index.trim(key, belowScore, jobKey).catch(() => undefined);

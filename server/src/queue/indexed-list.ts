@@ -1,6 +1,6 @@
-import type { JobIndex } from './job-index.js';
+import { INDEX_GRACE_MS, type JobIndex } from './job-index.js';
 import type { JobListPage, ListJobsQuery, StoredJob } from './job-queue.js';
-import { decodeCursor, encodeCursor, type ListPosition } from './list-cursor.js';
+import { decodeCursor, encodeCursor, scoreFloor, type ListPosition } from './list-cursor.js';
 
 /** Entries one list call examines at most before it answers with a partial page. */
 export const LIST_SCAN_LIMIT = 500;
@@ -16,6 +16,8 @@ export async function listFromIndex(
   { ownerKeyId, state, limit, cursor }: ListJobsQuery,
 ): Promise<JobListPage> {
   const indexKey = index.keyFor(ownerKeyId);
+  // A missing job younger than this may be being added right now (it is indexed first): keep it.
+  const forgettableBelow = scoreFloor(Date.now() - INDEX_GRACE_MS);
   let position: ListPosition | null = cursor === undefined ? null : decodeCursor(cursor);
   const items: JobListPage['items'] = [];
   let scanned = 0;
@@ -30,8 +32,9 @@ export async function listFromIndex(
       const job = jobs[i] ?? null;
       position = entry;
       scanned += 1;
-      if (job === null) missing.push(entry.id);
-      else if (state === undefined || job.state === state) {
+      if (job === null) {
+        if (entry.score < forgettableBelow) missing.push(entry.id);
+      } else if (state === undefined || job.state === state) {
         const { result: _result, failedReason: _reason, kind: _kind, input: _input, ...summary } = job;
         items.push(summary);
         if (items.length === limit) {

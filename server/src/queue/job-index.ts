@@ -7,6 +7,12 @@ import type { ListPosition } from './list-cursor.js';
  * queue's keys (same prefix and hash tag). Finished jobs are removed lazily by BullMQ's retention,
  * so an index may name jobs that are gone: readers skip them and `forget` drops them.
  */
+/**
+ * Entries younger than this are never dropped, even when their job cannot be read: the job is
+ * indexed just before it is added, so a reader may see the entry a moment before the job exists.
+ */
+export const INDEX_GRACE_MS = 60_000;
+
 export class JobIndex {
   constructor(
     private readonly redis: Redis,
