@@ -56,16 +56,17 @@ export const envSchema = z.object({
 
 /**
  * Which process reads the config: the server needs Redis and an admin token unless in demo mode;
- * a standalone worker always needs Redis (an in-memory queue cannot be shared) and no token.
+ * a standalone worker and the keys CLI always need Redis (in-memory state cannot be shared with a
+ * server) and no admin token.
  */
-export type ProcessRole = 'server' | 'worker';
+export type ProcessRole = 'server' | 'worker' | 'cli';
 
 /** Variables required by the role (checked even when other values are invalid). */
 function missingRequired(env: Record<string, string>, role: ProcessRole): Array<{ variable: string; message: string }> {
   const demo = booleanFlag.safeParse(env['DEMO_MODE'] ?? 'false');
   const demoMode = demo.success && demo.data;
   const missing: Array<{ variable: string; message: string }> = [];
-  if (env['REDIS_URL'] === undefined && (!demoMode || role === 'worker')) {
+  if (env['REDIS_URL'] === undefined && (!demoMode || role !== 'server')) {
     missing.push({ variable: 'REDIS_URL', message: 'REDIS_URL environment variable is required' });
   }
   if (env['ADMIN_TOKEN'] === undefined && !demoMode && role === 'server') {

@@ -2,8 +2,10 @@ import { systemClock } from '../clock.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { createRedisCounterStore } from '../counters/redis-counter-store.js';
 import { createApiKey } from '../keys/key-service.js';
-import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
-import { redactRedisUrl, redactSecrets, redisHostPort } from '../redis/redact.js';
+import { closeQuietly } from '../redis/connections.js';
+import { connectToRedis } from '../redis/connect.js';
+import { redactSecrets, redisHostPort } from '../redis/redact.js';
+import { StartupError } from '../startup-output.js';
 import { createKeyInput, KEYS_USAGE, parseKeysArgs, UsageError } from './keys-args.js';
 
 export interface CliOutput {
@@ -17,33 +19,17 @@ async function run(argv: string[], environment: NodeJS.ProcessEnv, io: CliOutput
     io.out(`${KEYS_USAGE}\n`);
     return 0;
   }
-  // The admin token is not used here: do not make it a requirement of creating keys.
-  const env = { ...environment };
-  if (env['ADMIN_TOKEN'] === undefined || env['ADMIN_TOKEN'] === '') env['ADMIN_TOKEN'] = 'not-used-by-the-keys-cli';
-  const config = parseConfig(env);
-  if (config.redisUrl === undefined) {
-    io.err(
-      '❌ Redis validation failed: REDIS_URL environment variable is required ' +
-        '(keys of the in-memory demo backend live only inside the server process)\n',
-    );
-    return 1;
-  }
-  const redis = createCommandConnection(config.redisUrl, config.redisConnectTimeoutMs);
-  redis.on('error', () => undefined);
+  const config = parseConfig(environment, 'cli');
+  const redisUrl = config.redisUrl!;
+  const redis = await connectToRedis(redisUrl, config.redisConnectTimeoutMs);
   try {
-    try {
-      await connectAndPing(redis, config.redisConnectTimeoutMs);
-    } catch {
-      io.err(`❌ Redis validation failed: Failed to connect to Redis at ${redactRedisUrl(config.redisUrl)}\n`);
-      return 1;
-    }
     const counters = createRedisCounterStore({ redis, prefix: config.redisPrefix });
     const created = await createApiKey(counters, config, systemClock, createKeyInput(command, config.defaultRateLimit));
     if (command.json) {
       io.out(`${JSON.stringify(created)}\n`);
     } else {
       io.out(
-        `✓ API key created in ${redisHostPort(config.redisUrl)} (prefix ${config.redisPrefix})\n` +
+        `✓ API key created in ${redisHostPort(redisUrl)} (prefix ${config.redisPrefix})\n` +
           `  id: ${created.id}\n  name: ${created.name}\n` +
           `  rate limit: ${created.rateLimit.limit} calls per ${created.rateLimit.windowSec} s\n` +
           `  daily job quota: ${created.dailyJobQuota}\n` +
@@ -66,6 +52,8 @@ export async function runKeysCli(argv: string[], env: NodeJS.ProcessEnv, io: Cli
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const problem of error.problems) io.err(`${problem}\n`);
+    } else if (error instanceof StartupError) {
+      io.err(`${error.message}\n`);
     } else if (error instanceof UsageError) {
       io.err(`❌ ${error.message}\n\n${KEYS_USAGE}\n`);
     } else {

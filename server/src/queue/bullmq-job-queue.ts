@@ -8,7 +8,7 @@ import { closeQuietly, createBlockingConnection } from '../redis/connections.js'
 import { JobEventHub } from './bullmq-events.js';
 import { toJobState, toStoredJob, type QueuedJobData } from './bullmq-job-mapper.js';
 import { startBullmqWorker } from './bullmq-worker.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../with-timeout.js';
 import { JobActiveError } from '../errors.js';
 import { INDEX_GRACE_MS, JobIndex } from './job-index.js';
 import { DEFAULT_JOB_POLICY, type JobPolicy } from './job-policy.js';

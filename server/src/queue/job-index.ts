@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../with-timeout.js';
 import type { ListPosition } from './list-cursor.js';
 
 /**

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { withDeadline } from '../with-timeout.js';
 
 /**
  * A command that takes longer than this is treated as a Redis outage: long enough that a slow but
@@ -44,21 +45,11 @@ export function createBlockingConnection(url: string, connectTimeoutMs: number):
 
 /** Connects and PINGs within `timeoutMs`; rejects otherwise. Leaves the connection open on success. */
 export async function connectAndPing(redis: Redis, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no PING answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([
-      (async () => {
-        if (redis.status === 'wait') await redis.connect();
-        await redis.ping();
-      })(),
-      deadline,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const ready = async () => {
+    if (redis.status === 'wait') await redis.connect();
+    await redis.ping();
+  };
+  await withDeadline(ready(), 'PING', timeoutMs);
 }
 
 /** Disconnects without waiting for a reply that may never come. */
