@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ERRORS_PER_DOCUMENT } from '@tollgate/shared';
-import { InvalidInputError } from '../errors.js';
 import {
   cachedValidatorCount,
   getValidator,
@@ -10,16 +9,7 @@ import {
 } from './json-schema.js';
 import { LruCache } from './lru-cache.js';
 import { validateRequestSchema } from './schema-input.js';
-
-function invalid(schema: unknown): InvalidInputError {
-  try {
-    getValidator(schema);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInputError);
-    return error as InvalidInputError;
-  }
-  throw new Error('schema was accepted');
-}
+import { refusalOf } from '../test-support/schema-refusal.js';
 
 describe('getValidator / validateDocument', () => {
   it('reports errors with JSON pointers, the root as (root), at most 20 per document', () => {
@@ -78,12 +68,12 @@ describe('getValidator / validateDocument', () => {
   });
 
   it('refuses invalid schemas, remote or missing $refs and $async, never fetching anything', () => {
-    expect(invalid({ type: 'integerish' }).issues[0]).toMatchObject({ path: '/type' });
-    expect(invalid({ $ref: 'https://example.com/schema.json' }).message).toContain("can't resolve reference");
-    expect(invalid({ $ref: '#/$defs/missing' }).message).toContain("can't resolve reference");
-    expect(invalid({ $async: true, type: 'string' }).message).toContain('$async');
-    expect(invalid([{ type: 'string' }]).message).toContain('object or a boolean');
-    expect(invalid(null).message).toContain('object or a boolean');
+    expect(refusalOf({ type: 'integerish' }).issues[0]).toMatchObject({ path: '/type' });
+    expect(refusalOf({ $ref: 'https://example.com/schema.json' }).message).toContain("can't resolve reference");
+    expect(refusalOf({ $ref: '#/$defs/missing' }).message).toContain("can't resolve reference");
+    expect(refusalOf({ $async: true, type: 'string' }).message).toContain('$async');
+    expect(refusalOf([{ type: 'string' }]).message).toContain('object or a boolean');
+    expect(refusalOf(null).message).toContain('object or a boolean');
   });
 
   it('caches by schema text (a new object with the same text is a hit) and keeps $ids of different schemas apart', () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../errors.js';
 import { getValidator, validateDocument } from './json-schema.js';
 import { MAX_PATTERN_LENGTH, safeRegExp, unsafePatternReason, UnsafePatternError } from './safe-pattern.js';
-
-function refusal(schema: unknown): InvalidInputError {
-  try {
-    getValidator(schema);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInputError);
-    return error as InvalidInputError;
-  }
-  throw new Error('schema was accepted');
-}
+import { refusalOf } from '../test-support/schema-refusal.js';
 
 const catastrophic = [
   '^(a+)+$',
@@ -49,27 +39,27 @@ const ordinary: Array<[pattern: string, matching: string[], notMatching: string[
 
 describe('safe patterns in JSON Schemas', () => {
   it('refuses ^(a+)+$ at compile time with an InvalidInputError naming the problem', () => {
-    const error = refusal({ type: 'string', pattern: '^(a+)+$' });
+    const error = refusalOf({ type: 'string', pattern: '^(a+)+$' });
     expect(error.message).toMatch(/^Invalid JSON Schema: pattern "\^\(a\+\)\+\$" may backtrack catastrophically/);
     expect(error.issues).toEqual([{ path: '(root)', message: expect.stringContaining('backtrack') as unknown }]);
     // Refused again (not cached as valid), still without running the pattern.
-    expect(refusal({ type: 'string', pattern: '^(a+)+$' }).message).toContain('backtrack catastrophically');
+    expect(refusalOf({ type: 'string', pattern: '^(a+)+$' }).message).toContain('backtrack catastrophically');
   });
 
   it.each(catastrophic)('refuses %s in pattern and in patternProperties', (pattern) => {
-    expect(refusal({ type: 'string', pattern }).message).toContain('backtrack catastrophically');
-    expect(refusal({ type: 'object', patternProperties: { [pattern]: { type: 'string' } } }).message).toContain(
+    expect(refusalOf({ type: 'string', pattern }).message).toContain('backtrack catastrophically');
+    expect(refusalOf({ type: 'object', patternProperties: { [pattern]: { type: 'string' } } }).message).toContain(
       'backtrack catastrophically',
     );
     // Nested deeper, and with additionalProperties (which also tests the patternProperties keys).
     expect(
-      refusal({
+      refusalOf({
         type: 'object',
         properties: { tags: { type: 'array', items: { type: 'string', pattern: `x${pattern}` } } },
       }).message,
     ).toContain('backtrack catastrophically');
     expect(
-      refusal({ type: 'object', patternProperties: { [pattern]: true }, additionalProperties: false }).message,
+      refusalOf({ type: 'object', patternProperties: { [pattern]: true }, additionalProperties: false }).message,
     ).toContain('backtrack catastrophically');
   });
 
@@ -95,18 +85,18 @@ describe('safe patterns in JSON Schemas', () => {
 
   it('refuses a pattern longer than the cap, and accepts one at the cap', () => {
     const long = 'a'.repeat(MAX_PATTERN_LENGTH + 1);
-    expect(refusal({ type: 'string', pattern: long }).message).toContain(
+    expect(refusalOf({ type: 'string', pattern: long }).message).toContain(
       `longer than ${MAX_PATTERN_LENGTH} characters`,
     );
-    expect(refusal({ patternProperties: { [long]: true } }).message).toContain('longer than');
+    expect(refusalOf({ patternProperties: { [long]: true } }).message).toContain('longer than');
     const atCap = getValidator({ type: 'string', pattern: `^${'a'.repeat(MAX_PATTERN_LENGTH - 2)}$` });
     expect(validateDocument(atCap, 'a'.repeat(MAX_PATTERN_LENGTH - 2)).valid).toBe(true);
   });
 
   it('keeps reporting invalid regular expressions as invalid schemas', () => {
-    expect(refusal({ type: 'string', pattern: '(' }).message).toMatch(/^Invalid JSON Schema: /);
+    expect(refusalOf({ type: 'string', pattern: '(' }).message).toMatch(/^Invalid JSON Schema: /);
     // Compiled with the u flag, as ajv does by default: \p needs it, and a lone \- is a syntax error.
-    expect(refusal({ type: 'string', pattern: 'a\\-b' }).message).toMatch(/^Invalid JSON Schema: /);
+    expect(refusalOf({ type: 'string', pattern: 'a\\-b' }).message).toMatch(/^Invalid JSON Schema: /);
   });
 
   it('leaves ajv-formats working', () => {
