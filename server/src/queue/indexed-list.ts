@@ -1,5 +1,5 @@
 import { INDEX_GRACE_MS, type JobIndex } from './job-index.js';
-import type { JobListPage, ListJobsQuery, StoredJob } from './job-queue.js';
+import { summaryOf, type JobListPage, type ListJobsQuery, type StoredJob } from './job-queue.js';
 import { decodeCursor, encodeCursor, scoreFloor, type ListPosition } from './list-cursor.js';
 
 /** Entries one list call examines at most before it answers with a partial page. */
@@ -35,8 +35,7 @@ export async function listFromIndex(
       if (job === null) {
         if (entry.score < forgettableBelow) missing.push(entry.id);
       } else if (state === undefined || job.state === state) {
-        const { result: _result, failedReason: _reason, kind: _kind, input: _input, ...summary } = job;
-        items.push(summary);
+        items.push(summaryOf(job));
         if (items.length === limit) {
           filled = true;
           break;

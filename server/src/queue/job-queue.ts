@@ -28,6 +28,12 @@ export type StoredJob = JobDetail & {
   input?: unknown;
 };
 
+/** A job as lists show it: no result, failure reason, kind or input. */
+export function summaryOf(job: StoredJob): AdminJobSummary {
+  const { result: _result, failedReason: _reason, kind: _kind, input: _input, ...summary } = job;
+  return summary;
+}
+
 /** Something running jobs; `close()` lets active jobs finish (bounded) or hands them back. */
 export interface RunningWorker {
   close(): Promise<void>;

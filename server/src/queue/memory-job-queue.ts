@@ -7,7 +7,16 @@ import { isUnrecoverable } from '../jobs/job-kind.js';
 import type { JobKinds } from '../jobs/registry.js';
 import { JobActiveError } from '../errors.js';
 import { backoffDelay, DEFAULT_JOB_POLICY, toJobResult, toPercent, type JobPolicy } from './job-policy.js';
-import type { JobCounts, JobListPage, JobQueue, ListJobsQuery, NewJob, RunningWorker, StoredJob } from './job-queue.js';
+import {
+  summaryOf,
+  type JobCounts,
+  type JobListPage,
+  type JobQueue,
+  type ListJobsQuery,
+  type NewJob,
+  type RunningWorker,
+  type StoredJob,
+} from './job-queue.js';
 import { decodeCursor, encodeCursor, isAfter, newestFirst, scoreOf } from './list-cursor.js';
 import { trackedWatch, updateOf, type JobHint, type WatchSource } from './watch-job.js';
 
@@ -109,8 +118,7 @@ export class MemoryJobQueue implements JobQueue {
     const page = matching.slice(0, limit);
     const last = page.at(-1);
     const items = page.map((job) => {
-      const { result: _result, failedReason: _reason, kind: _kind, input: _input, ...summary } = this.snapshot(job);
-      return summary;
+      return summaryOf(this.snapshot(job));
     });
     return { items, nextCursor: matching.length > limit && last !== undefined ? encodeCursor(last) : null };
   }

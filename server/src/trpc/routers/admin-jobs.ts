@@ -1,8 +1,22 @@
-import { adminJobDetailSchema, adminJobIdInputSchema, adminJobPageSchema, listJobsInputSchema } from '@tollgate/shared';
+import {
+  adminJobDetailSchema,
+  adminJobIdInputSchema,
+  adminJobPageSchema,
+  listJobsInputSchema,
+  type AdminJobDetail,
+} from '@tollgate/shared';
 import { z } from 'zod';
 import { adminProcedure, router } from '../trpc.js';
 import { notFound } from '../../errors.js';
 import { jobKinds } from '../../jobs/registry.js';
+import type { StoredJob } from '../../queue/job-queue.js';
+
+/** A job as admins see it: owner and an input summary, never the input itself. */
+function adminDetailOf(job: StoredJob): AdminJobDetail {
+  const { kind, input: data, ...detail } = job;
+  const summary = jobKinds.get(kind)?.summarize(data);
+  return summary === undefined ? detail : { ...detail, input: summary };
+}
 
 export const adminJobsRouter = router({
   /** One job: result or failure, attempts, owner, and a summary of its input. */
@@ -12,9 +26,7 @@ export const adminJobsRouter = router({
     .query(async ({ ctx, input }) => {
       const job = await ctx.deps.queue.get(input.id);
       if (job === null) throw notFound('job', input.id);
-      const { kind, input: data, ...detail } = job;
-      const summary = jobKinds.get(kind)?.summarize(data);
-      return summary === undefined ? detail : { ...detail, input: summary };
+      return adminDetailOf(job);
     }),
 
   /** Every job, newest first, with its owner key id. */
@@ -30,8 +42,7 @@ export const adminJobsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const job = await ctx.deps.queue.retry(input.id);
       if (job === null) throw notFound('job', input.id);
-      const { kind: _kind, input: _input, ...detail } = job;
-      return detail;
+      return adminDetailOf(job);
     }),
 
   /** Deletes a job that is not running (a running one is a CONFLICT). */
