@@ -2,16 +2,73 @@ import { TRPCError } from '@trpc/server';
 
 /** Thrown by a backend that cannot reach Redis; mapped to SERVICE_UNAVAILABLE (HTTP 503). */
 export class BackendUnavailableError extends Error {
-  override readonly name = 'BackendUnavailableError';
+  override readonly name: string = 'BackendUnavailableError';
   constructor(message = 'Redis is unavailable', options?: { cause?: unknown }) {
     super(message, options);
   }
 }
 
+/**
+ * A deadline of ours expired (see `withDeadline`): Redis did not answer an operation in time.
+ * Taken for an outage unless the caller found that Redis does answer (then: CommandTimeoutError).
+ */
+export class DeadlineExpiredError extends BackendUnavailableError {
+  override readonly name = 'DeadlineExpiredError';
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Redis did not answer ${operation} within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * Redis answers, but not this operation within its deadline (a reply too big, a write held up):
+ * the request timed out, Redis is not down. Still SERVICE_UNAVAILABLE (fail closed), with its own message.
+ */
+export class CommandTimeoutError extends Error {
+  override readonly name = 'CommandTimeoutError';
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`Redis did not answer ${operation} within ${timeoutMs} ms; the request timed out`, options);
+  }
+}
+
+/** ioredis's message when a command outlives the connection's `commandTimeout`. */
+const COMMAND_TIMED_OUT = 'Command timed out';
+
+function* causeChain(error: unknown): Generator<Error> {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    yield current;
+  }
+}
+
+/** True when `error` is a deadline that expired (ours or ioredis's `commandTimeout`), not a lost connection. */
+export function isTimeout(error: unknown): boolean {
+  for (const current of causeChain(error)) {
+    if (current.message.includes(COMMAND_TIMED_OUT)) return true;
+  }
+  return expiredDeadlineIn(error) !== undefined;
+}
+
+/** Our expired deadline in `error`'s cause chain, if that is what it is. */
+export function expiredDeadlineIn(error: unknown): DeadlineExpiredError | undefined {
+  for (const current of causeChain(error)) if (current instanceof DeadlineExpiredError) return current;
+  return undefined;
+}
+
+function commandTimeoutIn(error: unknown): CommandTimeoutError | undefined {
+  for (const current of causeChain(error)) if (current instanceof CommandTimeoutError) return current;
+  return undefined;
+}
+
 const UNAVAILABLE_MESSAGES = [
   "Stream isn't writeable",
   'Connection is closed',
-  'Command timed out',
+  COMMAND_TIMED_OUT,
   'connect ECONNREFUSED',
   'Reached the max retries per request limit',
   'ETIMEDOUT',
@@ -22,17 +79,21 @@ const UNAVAILABLE_MESSAGES = [
 
 /** True for the errors ioredis/BullMQ raise while Redis is down, hung or restarting. */
 export function isBackendUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+  for (const current of causeChain(error)) {
     if (current instanceof BackendUnavailableError) return true;
     if (current.name === 'MaxRetriesPerRequestError') return true;
-    if (UNAVAILABLE_MESSAGES.some((message) => current instanceof Error && current.message.includes(message)))
-      return true;
+    if (UNAVAILABLE_MESSAGES.some((message) => current.message.includes(message))) return true;
   }
   return false;
 }
 
 export function serviceUnavailable(cause: unknown): TRPCError {
   return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Redis is unavailable; try again shortly', cause });
+}
+
+/** A request that timed out on an answering Redis: SERVICE_UNAVAILABLE saying so, not that Redis is down. */
+export function requestTimedOut(cause: CommandTimeoutError): TRPCError {
+  return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: cause.message, cause });
 }
 
 /** Error carrying the quota fields copied into `error.data.quota` by the error formatter. */
@@ -69,7 +130,8 @@ export function notFound(what: string, id: string): TRPCError {
 }
 
 /**
- * Domain errors as tRPC errors, in one place: Redis outages → SERVICE_UNAVAILABLE, input found
+ * Domain errors as tRPC errors, in one place: Redis outages → SERVICE_UNAVAILABLE ("Redis is
+ * unavailable"; a request that timed out on an answering Redis says so instead), input found
  * invalid past zod → BAD_REQUEST, a running job that cannot be removed → CONFLICT. Null for
  * anything else (a real internal error).
  */
@@ -78,6 +140,8 @@ export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof InvalidInputError)
     return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   if (error instanceof JobActiveError) return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
+  const timedOut = commandTimeoutIn(error);
+  if (timedOut !== undefined) return requestTimedOut(timedOut);
   if (isBackendUnavailable(error)) return serviceUnavailable(error);
   return null;
 }

@@ -1,7 +1,8 @@
 import type { Job, JobState as BullState } from 'bullmq';
-import type { JobState } from '@tollgate/shared';
-import type { StoredJob } from './job-queue.js';
+import type { AdminJobSummary, JobState } from '@tollgate/shared';
+import { toSummary, type StoredJob } from './job-queue.js';
 import { toJobResult, toPercent } from './job-policy.js';
+import type { JobSummaryRead, SummaryFields } from './bullmq-summary-reader.js';
 
 /** What a BullMQ job carries besides its kind (the job name). */
 export interface QueuedJobData {
@@ -27,7 +28,7 @@ export function toJobState(state: BullState | 'unknown' | 'paused'): JobState | 
   }
 }
 
-function ownerOf(data: unknown): string {
+export function ownerOf(data: unknown): string {
   const owner = (data as Partial<QueuedJobData> | null)?.ownerKeyId;
   return typeof owner === 'string' ? owner : '';
 }
@@ -54,4 +55,46 @@ export function toStoredJob(job: Job, state: JobState): StoredJob {
     stored.failedReason = job.failedReason;
   }
   return stored;
+}
+
+function integerOf(value: string | undefined): number {
+  const parsed = value === undefined ? NaN : Number.parseInt(value, 10);
+  return Number.isFinite(parsed) ? parsed : 0;
+}
+
+/** BullMQ stores progress as JSON (a number for our kinds). */
+function progressOf(value: string | undefined): number {
+  if (value === undefined) return 0;
+  try {
+    return toPercent(JSON.parse(value));
+  } catch {
+    return 0;
+  }
+}
+
+/** attemptsMade as BullMQ reads it back: `attemptsMade`, else `atm`. */
+function attemptsOf(fields: SummaryFields): number {
+  return integerOf(fields.attemptsMade !== undefined && fields.attemptsMade !== '' ? fields.attemptsMade : fields.atm);
+}
+
+/** A list summary from the few hash fields read for it, with the same rules as toStoredJob. */
+export function toJobSummary(read: JobSummaryRead, ownerKeyId: string): AdminJobSummary | null {
+  const state = toJobState(read.state);
+  if (state === null) return null;
+  const { fields } = read;
+  return toSummary({
+    id: read.id,
+    ownerKeyId,
+    state,
+    progress: progressOf(fields.progress),
+    attemptsMade: attemptsOf(fields),
+    createdAt: integerOf(fields.timestamp),
+    finishedAt: fields.finishedOn === undefined || fields.finishedOn === '' ? undefined : integerOf(fields.finishedOn),
+  });
+}
+
+/** The failure reason a watcher reports (as toStoredJob: not once the job completed). */
+export function failedReasonOf(read: JobSummaryRead, state: JobState): string | undefined {
+  const reason = read.fields.failedReason;
+  return reason !== undefined && reason !== '' && state !== 'completed' ? reason : undefined;
 }

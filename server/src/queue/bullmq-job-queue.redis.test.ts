@@ -99,6 +99,19 @@ describe('BullMQ job queue on Redis: layout, retention, outages', () => {
     }
   });
 
+  it('lists owners from the index, and recovers those of jobs indexed without one', async () => {
+    const job = await queue.add({ kind: 'noop', data: { n: 7 }, ownerKeyId: 'k_owned' });
+    const owners = 'tg:{queue}:jobs:idx:owners';
+    expect(await redis.hget(owners, job.id)).toBe('k_owned');
+    await redis.hdel(owners, job.id); // as a job indexed before the owners hash existed
+    const listed = await queue.list({ limit: 100 });
+    expect(listed.items.find((item) => item.id === job.id)?.ownerKeyId).toBe('k_owned');
+    expect(await redis.hget(owners, job.id)).toBe('k_owned');
+    expect(await queue.remove(job.id)).toBe(true);
+    expect(await redis.hget(owners, job.id)).toBeNull();
+    expect(await redis.zscore('tg:{queue}:jobs:idx:owner:k_owned', job.id)).toBeNull();
+  });
+
   it('fails fast (BackendUnavailable within 1 s) while Redis is hung, and recovers by itself', async () => {
     server.pause();
     try {

@@ -7,16 +7,18 @@ import type { JobKinds } from '../jobs/registry.js';
 import { closeQuietly, createBlockingConnection } from '../redis/connections.js';
 import { JobEventHub } from './bullmq-events.js';
 import { toJobState, toStoredJob, type QueuedJobData } from './bullmq-job-mapper.js';
+import { BullmqSummaries } from './bullmq-summaries.js';
 import { startBullmqWorker } from './bullmq-worker.js';
-import { withDeadline } from '../with-timeout.js';
+import { QUEUE_CALL_TIMEOUT_MS, withDeadline } from '../with-timeout.js';
 import { JobActiveError } from '../errors.js';
-import { INDEX_GRACE_MS, JobIndex } from './job-index.js';
+import { INDEX_GRACE_MS, JobIndex, type Bounded } from './job-index.js';
 import { DEFAULT_JOB_POLICY, type JobPolicy } from './job-policy.js';
 import type { JobCounts, JobListPage, JobQueue, ListJobsQuery, NewJob, RunningWorker, StoredJob } from './job-queue.js';
 import { listFromIndex } from './indexed-list.js';
 import { scoreFloor, scoreOf } from './list-cursor.js';
 import { throttledErrorLog } from './throttled-log.js';
-import { trackedWatch, updateOf, type WatchSource } from './watch-job.js';
+import { TimeoutTriager, type SizeOf } from './timeout-triage.js';
+import { trackedWatch, type WatchSource } from './watch-job.js';
 
 export interface BullmqJobQueueOptions {
   /** the shared command connection (fails fast); not closed by the queue */
@@ -39,6 +41,8 @@ export interface BullmqJobQueueOptions {
   workerCloseTimeoutMs?: number;
   /** watchers re-read their job this often in case an event was missed; default 1 s */
   watchPollMs?: number;
+  /** deadline of one producer-side operation; default QUEUE_CALL_TIMEOUT_MS */
+  callTimeoutMs?: number;
 }
 
 /**
@@ -54,6 +58,8 @@ const TRIM_EVERY = 16;
 class BullmqJobQueue implements JobQueue {
   readonly kind = 'redis' as const;
   private readonly index: JobIndex;
+  private readonly summaries: BullmqSummaries;
+  private readonly triager: TimeoutTriager;
   private readonly bullPrefix: string;
   private readonly queueName: string;
   private events: { queueEvents: QueueEvents; hub: JobEventHub; connection: Redis } | undefined;
@@ -69,7 +75,32 @@ class BullmqJobQueue implements JobQueue {
   ) {
     this.bullPrefix = bullPrefix;
     this.queueName = queueName;
-    this.index = new JobIndex(options.redis, `${bullPrefix}:${queueName}`);
+    this.triager = new TimeoutTriager(options.redis, options.logger);
+    const bounded: Bounded = (operation, what, size) => this.bounded(operation, what, size);
+    this.index = new JobIndex(options.redis, `${bullPrefix}:${queueName}`, bounded);
+    this.summaries = new BullmqSummaries(options.redis, (name) => queue.toKey(name), this.index, bounded);
+  }
+
+  /**
+   * Bounds one operation in time; one that times out while Redis answers is a timed-out request
+   * (logged with `size`), not a Redis outage (see TimeoutTriager).
+   */
+  private bounded<T>(operation: Promise<T>, what: string, size?: SizeOf): Promise<T> {
+    return withDeadline(
+      operation,
+      what,
+      this.options.callTimeoutMs ?? QUEUE_CALL_TIMEOUT_MS,
+      this.triager.triage(size),
+    );
+  }
+
+  /** The sizes of a job's input and result, read without reading them (HSTRLEN is O(1)). */
+  private jobSize(id: string): SizeOf {
+    return async (probe) => {
+      const key = this.queue.toKey(id);
+      const [input, result] = await Promise.all([probe.hstrlen(key, 'data'), probe.hstrlen(key, 'returnvalue')]);
+      return { inputBytes: input, resultBytes: result };
+    };
   }
 
   async status(): Promise<BackendStatus> {
@@ -87,9 +118,10 @@ class BullmqJobQueue implements JobQueue {
     const id = randomUUID();
     const createdAt = Date.now();
     await this.index.add(id, ownerKeyId, scoreOf(createdAt));
-    await withDeadline(
+    await this.bounded(
       this.queue.add(kind, { ownerKeyId, input: data }, { jobId: id, timestamp: createdAt }),
       'job add',
+      () => Promise.resolve({ inputBytes: Buffer.byteLength(JSON.stringify(data ?? null)) }),
     );
     this.maybeTrim(ownerKeyId);
     return { id, kind, ownerKeyId, state: 'waiting', progress: 0, attemptsMade: 0, createdAt };
@@ -105,18 +137,20 @@ class BullmqJobQueue implements JobQueue {
     }
   }
 
+  /** The whole job, input and result included (jobs.get, admin.jobs.get). */
   private async load(id: string): Promise<StoredJob | null> {
     if (!isJobId(id)) return null;
-    const [read, state] = await withDeadline(
+    const [read, state] = await this.bounded(
       Promise.all([this.queue.getJob(id), this.queue.getJobState(id)]),
       'job read',
+      this.jobSize(id),
     );
     let job = read;
     const mapped = toJobState(state);
     // The two reads are not one snapshot: a job that finished between them reads as finished
     // with its data from before; read it again so its result and attempts match its state.
     if ((mapped === 'completed' || mapped === 'failed') && job !== undefined && (job.finishedOn ?? null) === null) {
-      job = await withDeadline(this.queue.getJob(id), 'job read');
+      job = await this.bounded(this.queue.getJob(id), 'job read', this.jobSize(id));
     }
     if (job === undefined || mapped === null) return null;
     return toStoredJob(job as Job<QueuedJobData>, mapped);
@@ -127,11 +161,11 @@ class BullmqJobQueue implements JobQueue {
   }
 
   list(query: ListJobsQuery): Promise<JobListPage> {
-    return listFromIndex(this.index, (id) => this.load(id), query);
+    return listFromIndex(this.index, (ids) => this.summaries.page(ids, query.ownerKeyId), query);
   }
 
   async finishedTotal(): Promise<number> {
-    const [completed, failed] = await withDeadline(
+    const [completed, failed] = await this.bounded(
       Promise.all([this.queue.getMetrics('completed', 0, 0), this.queue.getMetrics('failed', 0, 0)]),
       'job metrics',
     );
@@ -139,7 +173,7 @@ class BullmqJobQueue implements JobQueue {
   }
 
   async counts(): Promise<JobCounts> {
-    const c = await withDeadline(
+    const c = await this.bounded(
       this.queue.getJobCounts('waiting', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed'),
       'job counts',
     );
@@ -155,51 +189,47 @@ class BullmqJobQueue implements JobQueue {
   }
 
   async depth(): Promise<number> {
-    const c = await withDeadline(this.queue.getJobCounts('waiting', 'prioritized', 'delayed'), 'queue depth');
+    const c = await this.bounded(this.queue.getJobCounts('waiting', 'prioritized', 'delayed'), 'queue depth');
     return Object.values(c).reduce((sum, count) => sum + count, 0);
   }
 
   async pause(): Promise<void> {
-    await withDeadline(this.queue.pause(), 'pause');
+    await this.bounded(this.queue.pause(), 'pause');
   }
 
   async resume(): Promise<void> {
-    await withDeadline(this.queue.resume(), 'resume');
+    await this.bounded(this.queue.resume(), 'resume');
   }
 
   isPaused(): Promise<boolean> {
-    return withDeadline(this.queue.isPaused(), 'isPaused');
+    return this.bounded(this.queue.isPaused(), 'isPaused');
   }
 
   async retry(id: string): Promise<StoredJob | null> {
     if (!isJobId(id)) return null;
-    const job = await withDeadline(this.queue.getJob(id), 'job read');
+    const job = await this.bounded(this.queue.getJob(id), 'job read', this.jobSize(id));
     if (job === undefined) return null;
-    const state = await withDeadline(job.getState(), 'job state');
+    const state = await this.bounded(job.getState(), 'job state');
     if (state === 'failed' || state === 'completed') {
-      await withDeadline(job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true }), 'job retry');
+      await this.bounded(job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true }), 'job retry');
     }
     return this.load(id);
   }
 
   async remove(id: string): Promise<boolean> {
     if (!isJobId(id)) return false;
-    const job = await withDeadline(this.queue.getJob(id), 'job read');
-    if (job === undefined) return false;
-    const state = await withDeadline(job.getState(), 'job state');
-    if (state === 'active') throw new JobActiveError(id);
-    const removed = await withDeadline(this.queue.remove(id), 'job remove');
-    await this.index.forget(id, job.data.ownerKeyId);
+    const [summary] = await this.summaries.page([id], undefined);
+    if (summary === undefined || summary === null) return false;
+    if (summary.state === 'active') throw new JobActiveError(id);
+    const removed = await this.bounded(this.queue.remove(id), 'job remove');
+    await this.index.forget(id, summary.ownerKeyId === '' ? undefined : summary.ownerKeyId);
     return removed === 1;
   }
 
   watch(id: string, signal: AbortSignal): AsyncIterable<JobUpdate> {
     const { hub } = this.ensureEvents();
     const source: WatchSource = {
-      read: async () => {
-        const job = await this.load(id);
-        return job === null ? null : updateOf(job, Date.now());
-      },
+      read: () => (isJobId(id) ? this.summaries.update(id, Date.now()) : Promise.resolve(null)),
       subscribe: (listener) => hub.subscribe(id, listener),
     };
     return trackedWatch(this.watchers, source, signal, this.options.watchPollMs ?? 1000);
@@ -255,6 +285,7 @@ class BullmqJobQueue implements JobQueue {
     await Promise.race([this.queue.close(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(
       () => undefined,
     );
+    await this.triager.close();
   }
 }
 

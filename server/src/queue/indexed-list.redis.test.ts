@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../test-support/redis-server.js';
 import { listFromIndex } from './indexed-list.js';
 import { INDEX_GRACE_MS, JobIndex } from './job-index.js';
-import type { StoredJob } from './job-queue.js';
+import { toSummary, type StoredJob } from './job-queue.js';
 import { scoreOf } from './list-cursor.js';
 
 describe('listing from a job index', () => {
@@ -39,7 +39,16 @@ describe('listing from a job index', () => {
     await index.add('in-flight', 'k_owner', scoreOf(now));
     await index.add('present', 'k_owner', scoreOf(now - 1_000));
     stored.set('present', jobOf('present', now - 1_000));
-    const load = (id: string) => Promise.resolve(stored.get(id) ?? null);
+    const loaded: string[][] = [];
+    const load = (ids: string[]) => {
+      loaded.push(ids);
+      return Promise.resolve(
+        ids.map((id) => {
+          const job = stored.get(id);
+          return job === undefined ? null : toSummary(job);
+        }),
+      );
+    };
 
     const page = await listFromIndex(index, load, { limit: 10 });
     expect(page.items.map((item) => item.id)).toEqual(['present']);
@@ -49,5 +58,10 @@ describe('listing from a job index', () => {
     stored.set('in-flight', jobOf('in-flight', now));
     const next = await listFromIndex(index, load, { limit: 10 });
     expect(next.items.map((item) => item.id)).toEqual(['in-flight', 'present']);
+    // one batch of summaries per page
+    expect(loaded).toEqual([
+      ['in-flight', 'present', 'gone'],
+      ['in-flight', 'present'],
+    ]);
   });
 });

@@ -1,11 +1,16 @@
 import type { Redis } from 'ioredis';
 import { withDeadline } from '../with-timeout.js';
 import type { ListPosition } from './list-cursor.js';
+import type { SizeOf } from './timeout-triage.js';
+
+/** Bounds one Redis operation in time (`withDeadline`, or the queue's triaged version of it). */
+export type Bounded = <T>(operation: Promise<T>, what: string, size?: SizeOf) => Promise<T>;
 
 /**
- * Sorted sets of job ids scored by {@link scoreOf}: one per owner key and one of every job, next to the
- * queue's keys (same prefix and hash tag). Finished jobs are removed lazily by BullMQ's retention,
- * so an index may name jobs that are gone: readers skip them and `forget` drops them.
+ * Sorted sets of job ids scored by {@link scoreOf}: one per owner key and one of every job, and a
+ * hash of every job's owner key id (what admin lists show, without reading the job's input), next
+ * to the queue's keys (same prefix and hash tag). Finished jobs are removed lazily by BullMQ's
+ * retention, so an index may name jobs that are gone: readers skip them and `forget` drops them.
  */
 /**
  * Entries younger than this are never dropped, even when their job cannot be read: the job is
@@ -18,6 +23,7 @@ export class JobIndex {
     private readonly redis: Redis,
     /** `<prefix>:{queue}:<queue name>` */
     private readonly base: string,
+    private readonly bounded: Bounded = (operation, what) => withDeadline(operation, what),
   ) {}
 
   private ownerKey(ownerKeyId: string): string {
@@ -28,53 +34,69 @@ export class JobIndex {
     return `${this.base}:idx:all`;
   }
 
+  /** Hash: job id → owner key id, for every job in the index of all jobs. */
+  ownersKey(): string {
+    return `${this.base}:idx:owners`;
+  }
+
   keyFor(ownerKeyId: string | undefined): string {
     return ownerKeyId === undefined ? this.allKey() : this.ownerKey(ownerKeyId);
   }
 
   /** Indexes a job before it is added: an index entry without a job is harmless, the reverse is not. */
   async add(jobId: string, ownerKeyId: string, score: number): Promise<void> {
-    await withDeadline(
-      this.redis.multi().zadd(this.ownerKey(ownerKeyId), score, jobId).zadd(this.allKey(), score, jobId).exec(),
+    await this.bounded(
+      this.redis
+        .multi()
+        .zadd(this.ownerKey(ownerKeyId), score, jobId)
+        .zadd(this.allKey(), score, jobId)
+        .hset(this.ownersKey(), jobId, ownerKeyId)
+        .exec(),
       'index add',
     );
   }
 
   async forget(jobId: string, ownerKeyId: string | undefined): Promise<void> {
-    const pipeline = this.redis.multi().zrem(this.allKey(), jobId);
+    const pipeline = this.redis.multi().zrem(this.allKey(), jobId).hdel(this.ownersKey(), jobId);
     if (ownerKeyId !== undefined) pipeline.zrem(this.ownerKey(ownerKeyId), jobId);
-    await withDeadline(pipeline.exec(), 'index remove');
+    await this.bounded(pipeline.exec(), 'index remove');
   }
 
-  /** Drops ids from one index (jobs found missing while listing). */
+  /** Records owners found by other means (jobs indexed before the owners hash existed). */
+  async rememberOwners(owners: ReadonlyMap<string, string>): Promise<void> {
+    if (owners.size === 0) return;
+    await this.bounded(this.redis.hset(this.ownersKey(), owners), 'index add');
+  }
+
+  /** Drops ids from one index (jobs found missing while listing); from the owners hash with the index of all. */
   async forgetFrom(indexKey: string, jobIds: string[]): Promise<void> {
     if (jobIds.length === 0) return;
-    await withDeadline(this.redis.zrem(indexKey, ...jobIds), 'index trim');
+    const pipeline = this.redis.multi().zrem(indexKey, ...jobIds);
+    if (indexKey === this.allKey()) pipeline.hdel(this.ownersKey(), ...jobIds);
+    await this.bounded(pipeline.exec(), 'index trim');
   }
 
-  /** Up to `count` entries after `position` (newest first); from the newest when position is null. */
+  /**
+   * Up to `count` entries after `position` (newest first); from the newest when position is null.
+   * One round trip: with a position, the entries tied with it are read in the same pipeline.
+   */
   async readAfter(indexKey: string, position: ListPosition | null, count: number): Promise<ListPosition[]> {
+    const max = position === null ? '+inf' : `(${position.score}`;
+    const pipeline = this.redis.pipeline();
+    // Entries sharing the position's timestamp that sort after it (rare: same-millisecond jobs).
+    if (position !== null) pipeline.zrange(indexKey, position.score, position.score, 'BYSCORE');
+    pipeline.zrange(indexKey, max, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES');
+    const replies = ((await this.bounded(pipeline.exec(), 'index read')) ?? []).map(replyOf) as string[][];
+    const flat = replies.at(-1) ?? [];
     const entries: ListPosition[] = [];
     if (position !== null) {
-      // Entries sharing the position's timestamp that sort after it (rare: same-millisecond jobs).
-      const tied = await withDeadline(
-        this.redis.zrange(indexKey, position.score, position.score, 'BYSCORE'),
-        'index read',
-      );
-      tied.sort().reverse();
-      for (const id of tied) {
+      const tied = replies.length > 1 ? (replies[0] ?? []) : [];
+      for (const id of [...tied].sort().reverse()) {
         if (id < position.id && entries.length < count) entries.push({ score: position.score, id });
       }
     }
-    const remaining = count - entries.length;
-    if (remaining <= 0) return entries;
-    const max = position === null ? '+inf' : `(${position.score}`;
-    const flat = await withDeadline(
-      this.redis.zrange(indexKey, max, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, remaining, 'WITHSCORES'),
-      'index read',
-    );
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      entries.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
+    for (let i = 0; i + 1 < flat.length && entries.length < count; i += 2) {
+      entries.push({ id: flat[i]!, score: Number(flat[i + 1]) });
     }
     return entries;
   }
@@ -84,15 +106,21 @@ export class JobIndex {
    * drops those whose job hash is gone. Called on add, so an owner that never lists stays bounded.
    */
   async trim(indexKey: string, belowScore: number, jobKey: (id: string) => string, sample = 50): Promise<void> {
-    const ids = await withDeadline(
+    const ids = await this.bounded(
       this.redis.zrange(indexKey, '-inf', `(${belowScore}`, 'BYSCORE', 'LIMIT', 0, sample),
       'index trim',
     );
     if (ids.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.exists(jobKey(id));
-    const results = (await withDeadline(pipeline.exec(), 'index trim')) ?? [];
+    const results = (await this.bounded(pipeline.exec(), 'index trim')) ?? [];
     const missing = ids.filter((_, i) => results[i]?.[1] === 0);
     await this.forgetFrom(indexKey, missing);
   }
+}
+
+/** The value of one pipeline reply; rejects with its error. */
+function replyOf([error, value]: [Error | null, unknown]): unknown {
+  if (error !== null) throw error;
+  return value;
 }

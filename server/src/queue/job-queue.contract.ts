@@ -6,7 +6,7 @@ import { defineJobKind } from '../jobs/job-kind.js';
 import { registerJobKinds, type JobKinds } from '../jobs/registry.js';
 import { JobActiveError } from '../errors.js';
 import type { JobPolicy } from './job-policy.js';
-import type { JobQueue, RunningWorker, StoredJob } from './job-queue.js';
+import { toSummary, type JobQueue, type RunningWorker, type StoredJob } from './job-queue.js';
 
 /** Test-only controls of the contract kinds (the worker runs in the test process). */
 const gates = new Map<string, () => void>();
@@ -156,6 +156,29 @@ export function describeJobQueueContract(name: string, factory: QueueFactory): v
       const createdAts = all.items.map((item) => item.createdAt);
       expect(createdAts).toEqual([...createdAts].sort((a, b) => b - a));
       expect((await queue.list({ ownerKeyId: 'k_nobody', limit: 20 })).items).toEqual([]);
+    });
+
+    it('lists each job as get shows it, less its result and failure reason', async () => {
+      startWorker();
+      const completed = await queue.add({ kind: 'steps', data: { steps: 3 }, ownerKeyId: 'k_a' });
+      const failed = await queue.add({ kind: 'unrecoverable', data: {}, ownerKeyId: 'k_a' });
+      const active = await queue.add({ kind: 'gate', data: { key: 'listed' }, ownerKeyId: 'k_a' });
+      await Promise.all([finished(completed.id), finished(failed.id)]);
+      await waitFor(
+        () => queue.get(active.id),
+        (job) => job?.state === 'active',
+      );
+      await queue.pause();
+      const waiting = await queue.add({ kind: 'steps', data: { steps: 1 }, ownerKeyId: 'k_a' });
+      const ids = [waiting, active, failed, completed].map((job) => job.id);
+      for (const page of [await queue.list({ ownerKeyId: 'k_a', limit: 10 }), await queue.list({ limit: 10 })]) {
+        const wholes = await Promise.all(ids.map((id) => queue.get(id)));
+        expect(page.items).toEqual(wholes.map((job) => toSummary(job!)));
+      }
+      expect(new Set((await queue.list({ limit: 10 })).items.map((item) => item.state))).toEqual(
+        new Set(['waiting', 'active', 'failed', 'completed']),
+      );
+      gates.get('listed')?.();
     });
 
     it('rejects a cursor it did not issue', async () => {

@@ -28,9 +28,33 @@ export type StoredJob = JobDetail & {
   input?: unknown;
 };
 
-/** A job as lists show it: no result, failure reason, kind or input. */
-export function summaryOf(job: StoredJob): AdminJobSummary {
-  const { result: _result, failedReason: _reason, kind: _kind, input: _input, ...summary } = job;
+/** What a list summary is made of; both queues read only this much of a job to list it. */
+export interface SummarySource {
+  id: string;
+  ownerKeyId: string;
+  state: JobState;
+  progress: number;
+  attemptsMade: number;
+  createdAt: number;
+  finishedAt?: number | undefined;
+}
+
+/**
+ * A job as lists show it (both queues): progress 100 once completed, `finishedAt` only once
+ * completed or failed; never a result, failure reason, kind or input.
+ */
+export function toSummary(job: SummarySource): AdminJobSummary {
+  const summary: AdminJobSummary = {
+    id: job.id,
+    ownerKeyId: job.ownerKeyId,
+    state: job.state,
+    progress: job.state === 'completed' ? 100 : job.progress,
+    attemptsMade: job.attemptsMade,
+    createdAt: job.createdAt,
+  };
+  if (job.finishedAt !== undefined && (job.state === 'completed' || job.state === 'failed')) {
+    summary.finishedAt = job.finishedAt;
+  }
   return summary;
 }
 

@@ -8,7 +8,7 @@ import type { JobKinds } from '../jobs/registry.js';
 import { JobActiveError } from '../errors.js';
 import { backoffDelay, DEFAULT_JOB_POLICY, toJobResult, toPercent, type JobPolicy } from './job-policy.js';
 import {
-  summaryOf,
+  toSummary,
   type JobCounts,
   type JobListPage,
   type JobQueue,
@@ -117,9 +117,8 @@ export class MemoryJobQueue implements JobQueue {
       .sort(newestFirst);
     const page = matching.slice(0, limit);
     const last = page.at(-1);
-    const items = page.map((job) => {
-      return summaryOf(this.snapshot(job));
-    });
+    // Summaries straight from the jobs: no copy of their data, no parse of their results.
+    const items = page.map((job) => toSummary(job));
     return { items, nextCursor: matching.length > limit && last !== undefined ? encodeCursor(last) : null };
   }
 

@@ -15,8 +15,11 @@ export function isFinished(state: JobState): boolean {
   return state === 'completed' || state === 'failed';
 }
 
-/** The update event describing a job as it is now. */
-export function updateOf(job: StoredJob, at: number): JobUpdate {
+/** The update event describing a job as it is now (all it needs of a job: no input, no result). */
+export function updateOf(
+  job: Pick<StoredJob, 'id' | 'state' | 'progress'> & { failedReason?: string | undefined },
+  at: number,
+): JobUpdate {
   const update: JobUpdate = { jobId: job.id, state: job.state, progress: job.progress, at };
   if (job.failedReason !== undefined) update.failedReason = job.failedReason;
   return update;

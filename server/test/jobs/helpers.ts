@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
 import { TRPCClientError } from '@trpc/client';
 import type { SubmitJobInput, ValidationJobResult } from '@tollgate/shared';
 import { createTollgateClient, type TollgateClient } from '../../src/client/index.js';
@@ -106,4 +107,63 @@ export async function statusOf(call: Promise<unknown>): Promise<number | null> {
 export function codeOf(error: unknown): string | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
   return ((error as TRPCClientError<never>).data as { code?: string } | undefined)?.code;
+}
+
+/** A raw tRPC call over HTTP: its status, parsed body and time taken. */
+export interface TimedResponse {
+  status: number;
+  body: {
+    result?: { data: unknown };
+    error?: { message: string; data: { code: string; httpStatus: number } };
+  };
+  ms: number;
+}
+
+async function timed(request: Promise<Response>, started: number): Promise<TimedResponse> {
+  const response = await request;
+  const body = (await response.json()) as TimedResponse['body'];
+  return { status: response.status, body, ms: performance.now() - started };
+}
+
+/** GET /trpc/<path>?input=… (a query, not batched). */
+export function trpcQuery(url: string, path: string, input: unknown, token: string): Promise<TimedResponse> {
+  const started = performance.now();
+  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  return timed(fetch(`${url}/trpc/${path}${query}`, { headers: { authorization: `Bearer ${token}` } }), started);
+}
+
+/** POST /trpc/<path> with `body` sent as is (a mutation, not batched). */
+export function trpcMutation(url: string, path: string, body: string, token: string): Promise<TimedResponse> {
+  const started = performance.now();
+  return timed(
+    fetch(`${url}/trpc/${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    }),
+    started,
+  );
+}
+
+/** What one Redis connection sent and read while `work` ran. */
+export interface RedisTraffic {
+  commands: Array<{ name: string; args: string[] }>;
+  bytesRead: number;
+}
+
+/** Records the commands a connection sends, and the reply bytes it reads, while `work` runs. */
+export async function trafficOf(connection: Redis, work: () => Promise<void>): Promise<RedisTraffic> {
+  const commands: RedisTraffic['commands'] = [];
+  const sendCommand = connection.sendCommand.bind(connection);
+  connection.sendCommand = (command, stream) => {
+    commands.push({ name: command.name, args: command.args.map((arg) => String(arg)) });
+    return sendCommand(command, stream);
+  };
+  const before = connection.stream.bytesRead;
+  try {
+    await work();
+  } finally {
+    connection.sendCommand = sendCommand;
+  }
+  return { commands, bytesRead: connection.stream.bytesRead - before };
 }
