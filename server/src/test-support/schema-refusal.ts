@@ -3,9 +3,9 @@ import { InvalidInputError } from '../errors.js';
 import { getValidator } from '../validation/json-schema.js';
 
 /** The InvalidInputError that compiling `schema` raises; fails the test if it compiles. */
-export function refusalOf(schema: unknown): InvalidInputError {
+export async function refusalOf(schema: unknown): Promise<InvalidInputError> {
   try {
-    getValidator(schema);
+    await getValidator(schema);
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidInputError);
     return error as InvalidInputError;

@@ -12,8 +12,8 @@ import { validateRequestSchema } from './schema-input.js';
 import { refusalOf } from '../test-support/schema-refusal.js';
 
 describe('getValidator / validateDocument', () => {
-  it('reports errors with JSON pointers, the root as (root), at most 20 per document', () => {
-    const validator = getValidator({
+  it('reports errors with JSON pointers, the root as (root), at most 20 per document', async () => {
+    const validator = await getValidator({
       type: 'object',
       required: ['items'],
       properties: {
@@ -42,14 +42,14 @@ describe('getValidator / validateDocument', () => {
       errors: [{ path: ROOT_PATH, message: 'must be object' }],
     });
     const many = validateDocument(
-      getValidator({ type: 'array', items: { type: 'string' } }),
+      await getValidator({ type: 'array', items: { type: 'string' } }),
       Array.from({ length: 50 }, () => 1),
     );
     expect(many.errors).toHaveLength(MAX_ERRORS_PER_DOCUMENT);
   });
 
-  it('supports draft 2020-12, formats, boolean schemas and local $refs', () => {
-    const validator = getValidator({
+  it('supports draft 2020-12, formats, boolean schemas and local $refs', async () => {
+    const validator = await getValidator({
       $schema: 'https://json-schema.org/draft/2020-12/schema',
       $defs: { email: { type: 'string', format: 'email' } },
       prefixItems: [{ $ref: '#/$defs/email' }, { type: 'integer' }],
@@ -60,62 +60,67 @@ describe('getValidator / validateDocument', () => {
       { path: '/0', message: 'must match format "email"' },
     ]);
     expect(validateDocument(validator, ['a@example.com', 1, 2]).valid).toBe(false);
-    expect(validateDocument(getValidator(true), { anything: 1 }).valid).toBe(true);
-    expect(validateDocument(getValidator(false), 1)).toEqual({
+    expect(validateDocument(await getValidator(true), { anything: 1 }).valid).toBe(true);
+    expect(validateDocument(await getValidator(false), 1)).toEqual({
       valid: false,
       errors: [{ path: ROOT_PATH, message: 'boolean schema is false' }],
     });
   });
 
-  it('refuses invalid schemas, remote or missing $refs and $async, never fetching anything', () => {
-    expect(refusalOf({ type: 'integerish' }).issues[0]).toMatchObject({ path: '/type' });
-    expect(refusalOf({ $ref: 'https://example.com/schema.json' }).message).toContain("can't resolve reference");
-    expect(refusalOf({ $ref: '#/$defs/missing' }).message).toContain("can't resolve reference");
-    expect(refusalOf({ $async: true, type: 'string' }).message).toContain('$async');
-    expect(refusalOf([{ type: 'string' }]).message).toContain('object or a boolean');
-    expect(refusalOf(null).message).toContain('object or a boolean');
+  it('refuses invalid schemas, remote or missing $refs and $async, never fetching anything', async () => {
+    expect((await refusalOf({ type: 'integerish' })).issues[0]).toMatchObject({ path: '/type' });
+    expect((await refusalOf({ $ref: 'https://example.com/schema.json' })).message).toContain("can't resolve reference");
+    expect((await refusalOf({ $ref: '#/$defs/missing' })).message).toContain("can't resolve reference");
+    expect((await refusalOf({ $async: true, type: 'string' })).message).toContain('$async');
+    expect((await refusalOf([{ type: 'string' }])).message).toContain('object or a boolean');
+    expect((await refusalOf(null)).message).toContain('object or a boolean');
   });
 
-  it('caches by schema text (a new object with the same text is a hit) and keeps $ids of different schemas apart', () => {
+  it('caches by schema text (a new object with the same text is a hit) and keeps $ids of different schemas apart', async () => {
     const schema = () => ({
       $id: 'https://tollgate.test/shared-id',
       type: 'object',
       properties: { a: { type: 'string' } },
     });
-    expect(getValidator(schema())).toBe(getValidator(schema()));
-    const other = getValidator({
+    expect(await getValidator(schema())).toBe(await getValidator(schema()));
+    const other = await getValidator({
       $id: 'https://tollgate.test/shared-id',
       type: 'object',
       properties: { a: { type: 'number' } },
     });
-    expect(validateDocument(getValidator(schema()), { a: 1 }).valid).toBe(false);
+    expect(validateDocument(await getValidator(schema()), { a: 1 }).valid).toBe(false);
     expect(validateDocument(other, { a: 1 }).valid).toBe(true);
     // Nested $ids do not leak between schemas either.
     const nested = (type: string) => ({
       properties: { a: { $id: 'https://tollgate.test/nested', type } },
       $ref: '#/properties/a',
     });
-    expect(validateDocument(getValidator(nested('string')), 'x').valid).toBe(true);
-    expect(validateDocument(getValidator(nested('number')), 'x').valid).toBe(false);
+    expect(validateDocument(await getValidator(nested('string')), 'x').valid).toBe(true);
+    expect(validateDocument(await getValidator(nested('number')), 'x').valid).toBe(false);
   });
 
-  it('keeps at most VALIDATOR_CACHE_SIZE compiled schemas', () => {
-    for (let i = 0; i < VALIDATOR_CACHE_SIZE + 50; i++) getValidator({ type: 'object', title: `schema ${i}` });
+  it('keeps at most VALIDATOR_CACHE_SIZE compiled schemas', async () => {
+    for (let i = 0; i < VALIDATOR_CACHE_SIZE + 50; i++) await getValidator({ type: 'object', title: `schema ${i}` });
     expect(cachedValidatorCount()).toBe(VALIDATOR_CACHE_SIZE);
   });
 });
 
 describe('validateRequestSchema', () => {
-  it('turns an uncompilable schema into input issues under schema', () => {
-    const result = validateRequestSchema.safeParse({ schema: { properties: { a: { type: 'wrong' } } }, document: {} });
+  it('turns an uncompilable schema into input issues under schema', async () => {
+    const result = await validateRequestSchema.safeParseAsync({
+      schema: { properties: { a: { type: 'wrong' } } },
+      document: {},
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['schema', 'properties', 'a', 'type']);
-    expect(validateRequestSchema.safeParse({ schema: { type: 'string' }, document: 'x' }).success).toBe(true);
+    expect((await validateRequestSchema.safeParseAsync({ schema: { type: 'string' }, document: 'x' })).success).toBe(
+      true,
+    );
   });
 });
 
 describe('LruCache', () => {
-  it('evicts the least recently used entry', () => {
+  it('evicts the least recently used entry', async () => {
     const evicted: string[] = [];
     const cache = new LruCache<string, number>(2, (key) => evicted.push(key));
     cache.set('a', 1);

@@ -17,15 +17,15 @@ function pointerSegments(pointer: string): string[] {
 }
 
 /**
- * A JSON Schema that compiles (draft 2020-12, no remote $ref): checked while the input is parsed,
+ * A JSON Schema that compiles (its dialect by `$schema`, no remote $ref): checked while the input is parsed,
  * so an invalid schema is a BAD_REQUEST before any quota is touched. The compiled validator is
  * cached, so the procedure's own `getValidator` call finds it.
  */
-export const compilableJsonSchema = jsonSchemaSchema.superRefine((schema, ctx) => {
+export const compilableJsonSchema = jsonSchemaSchema.superRefine(async (schema, ctx) => {
   // Shape and depth problems are reported by jsonSchemaSchema itself.
   if (!isSchemaShaped(schema) || jsonDepth(schema, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return;
   try {
-    getValidator(schema);
+    await getValidator(schema);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     const details = error.issues.length > 0 ? error.issues : [{ path: '(root)', message: error.message }];

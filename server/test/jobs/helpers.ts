@@ -36,8 +36,8 @@ export async function startListeningApp(options: TestAppOptions): Promise<Listen
 }
 
 /** What the validate kind should answer for `input`, computed locally. */
-export function expectedResult(input: SubmitJobInput): ValidationJobResult {
-  const validator = getValidator(input.schema);
+export async function expectedResult(input: SubmitJobInput): Promise<ValidationJobResult> {
+  const validator = await getValidator(input.schema);
   const results = input.documents.map((document, index) => ({ index, ...validateDocument(validator, document) }));
   const valid = results.filter((result) => result.valid).length;
   return { total: results.length, valid, invalid: results.length - valid, results };

@@ -63,7 +63,7 @@ for (const backend of ['redis', 'memory'] as const) {
         10_000,
       );
       expect(job).toMatchObject({ id: submitted.jobId, progress: 100, attemptsMade: 1 });
-      expect(job.result).toEqual(expectedResult(input));
+      expect(job.result).toEqual(await expectedResult(input));
       expect(job.result).toMatchObject({ total: 4, valid: 1, invalid: 3 });
       expect(job.finishedAt).toBeGreaterThanOrEqual(job.createdAt);
 

@@ -90,7 +90,7 @@ describe('Redis restarted while jobs are queued (AOF, built worker, real Redis)'
     for (const [jobId, jobSeed] of acknowledged) {
       const job = await client.jobs.get.query({ jobId });
       expect(job.state).toBe('completed');
-      expect(job.result).toEqual(expectedResult(heavyJob(jobSeed, 3)));
+      expect(job.result).toEqual(await expectedResult(heavyJob(jobSeed, 3)));
     }
     expect(worker.hasExited).toBe(false);
 

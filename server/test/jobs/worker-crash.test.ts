@@ -77,12 +77,12 @@ describe('two worker processes, one SIGKILLed mid-run (built worker, real Redis)
     for (let start = 0; start < entries.length; start += 50) {
       const chunk = entries.slice(start, start + 50);
       const jobs = await Promise.all(chunk.map(([jobId]) => client.jobs.get.query({ jobId })));
-      jobs.forEach((job, i) => {
+      for (const [i, job] of jobs.entries()) {
         const seed = chunk[i]![1];
         expect(job.state).toBe('completed');
         // The big array's size does not change any verdict: compare with a cheap local run.
-        expect(job.result).toEqual(expectedResult(heavyJob(seed, 3)));
-      });
+        expect(job.result).toEqual(await expectedResult(heavyJob(seed, 3)));
+      }
     }
 
     // The killed worker held jobs when it died: BullMQ's stalled check handed them back (and the

@@ -7,9 +7,9 @@ import { defineJobKind } from '../job-kind.js';
 /** Progress is reported about this many times per job (each report is a Redis round trip). */
 const PROGRESS_STEPS = 10;
 
-function compileOrFail(schema: unknown): CompiledSchema {
+async function compileOrFail(schema: unknown): Promise<CompiledSchema> {
   try {
-    return getValidator(schema);
+    return await getValidator(schema);
   } catch (error) {
     // An invalid schema will be just as invalid on the next attempt.
     if (error instanceof InvalidInputError) throw new UnrecoverableError(error.message);
@@ -22,7 +22,7 @@ export const validateKind = defineJobKind({
   name: 'validate',
   input: validateJobDataSchema,
   async handler({ schema, documents }, { reportProgress }): Promise<ValidationJobResult> {
-    const validator = compileOrFail(schema);
+    const validator = await compileOrFail(schema);
     const total = documents.length;
     const step = Math.max(1, Math.ceil(total / PROGRESS_STEPS));
     const results: DocumentResult[] = [];

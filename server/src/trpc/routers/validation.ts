@@ -4,8 +4,8 @@ import { validateRequestSchema } from '../../validation/schema-input.js';
 import { guardedProcedure, router } from '../trpc.js';
 
 export const validationRouter = router({
-  /** Validates one document against a JSON Schema (draft 2020-12). Guarded: one rate slot. */
+  /** Validates one document against a JSON Schema (any supported dialect). Guarded: one rate slot. */
   validate: guardedProcedure(validateRequestSchema)
     .output(validateOutputSchema)
-    .mutation(({ input }) => validateDocument(getValidator(input.schema), input.document)),
+    .mutation(async ({ input }) => validateDocument(await getValidator(input.schema), input.document)),
 });
