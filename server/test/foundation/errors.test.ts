@@ -50,11 +50,14 @@ for (const environment of ['production', 'development'] as const) {
       expect(ok.statusCode).toBe(200);
     });
 
-    it('refuses a pattern that would backtrack catastrophically instead of freezing the server', async () => {
-      const evil = JSON.stringify({ schema: { type: 'string', pattern: '^(a+)+$' }, document: `${'a'.repeat(40)}!` });
-      const [refused, alive] = await Promise.all([post('validation.validate', evil), t.app.inject('/livez')]);
-      expect(refused.statusCode).toBe(400);
-      expect(refused.json().error.message).toContain('may backtrack catastrophically');
+    it('runs a pattern that would backtrack catastrophically in linear time instead of freezing the server', async () => {
+      const evil = JSON.stringify({
+        schema: { type: 'string', pattern: '^(a+)+$' },
+        document: `${'a'.repeat(50_000)}!`,
+      });
+      const [answered, alive] = await Promise.all([post('validation.validate', evil), t.app.inject('/livez')]);
+      expect(answered.statusCode).toBe(200);
+      expect(answered.json().result.data.valid).toBe(false);
       expect(alive.statusCode).toBe(200);
     });
 

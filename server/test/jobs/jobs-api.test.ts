@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobUpdate } from '@tollgate/shared';
+import { MAX_JOB_DOCUMENTS, type JobUpdate } from '@tollgate/shared';
 import type { TollgateClient } from '../../src/client/index.js';
 import type { RunningWorker } from '../../src/queue/job-queue.js';
 import { TestRedisServer } from '../../src/test-support/redis-server.js';
@@ -95,6 +95,8 @@ for (const backend of ['redis', 'memory'] as const) {
         await statusOf(carol.jobs.submit.mutate({ schema: { $ref: 'https://example.com/s.json' }, documents: [1] })),
       ).toBe(400);
       expect(await statusOf(carol.jobs.submit.mutate({ schema, documents: [] }))).toBe(400);
+      const tooMany = Array.from({ length: MAX_JOB_DOCUMENTS + 1 }, (_, n) => ({ n }));
+      await expect(carol.jobs.submit.mutate({ schema, documents: tooMany })).rejects.toThrow(/MAX_JOB_DOCUMENTS/);
       const after = await carol.usage.get.query();
       expect(after.quota.used).toBe(before.quota.used);
       expect(after.rate.remaining).toBe(before.rate.remaining);

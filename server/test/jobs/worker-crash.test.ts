@@ -12,7 +12,7 @@ const PREFIX = 'crashtest';
 const workerEnv = (redisUrl: string) => ({
   REDIS_URL: redisUrl,
   REDIS_PREFIX: PREFIX,
-  WORKER_CONCURRENCY: '4',
+  WORKER_CONCURRENCY: '2',
   JOB_LOCK_DURATION_MS: '1000',
   JOB_STALLED_INTERVAL_MS: '500',
   LOG_LEVEL: 'warn',
@@ -46,8 +46,8 @@ describe('two worker processes, one SIGKILLed mid-run (built worker, real Redis)
       return started;
     });
     const submitted = new Map<string, number>();
-    for (let start = 0; start < JOBS; start += 25) {
-      const batch = Array.from({ length: Math.min(25, JOBS - start) }, (_, i) => start + i);
+    for (let start = 0; start < JOBS; start += 10) {
+      const batch = Array.from({ length: Math.min(10, JOBS - start) }, (_, i) => start + i);
       const answers = await Promise.all(batch.map((seed) => client.jobs.submit.mutate(heavyJob(seed))));
       answers.forEach((answer, i) => submitted.set(answer.jobId, batch[i]!));
     }

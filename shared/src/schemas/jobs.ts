@@ -6,9 +6,18 @@ export const jobStateSchema = z.enum(['waiting', 'delayed', 'active', 'completed
 export type JobState = z.infer<typeof jobStateSchema>;
 export const JOB_STATES = jobStateSchema.options;
 
+/**
+ * Documents one job may hold. A result holds an entry (and up to 20 errors) per document, so this
+ * bounds what a finished job costs in Redis and what `jobs.get` returns, whatever the body size.
+ */
+export const MAX_JOB_DOCUMENTS = 10_000;
+
 export const submitJobInputSchema = z.object({
   schema: jsonSchemaSchema,
-  documents: z.array(boundedJsonSchema).min(1, 'at least one document is required'),
+  documents: z
+    .array(boundedJsonSchema)
+    .min(1, 'at least one document is required')
+    .max(MAX_JOB_DOCUMENTS, `a job holds at most ${MAX_JOB_DOCUMENTS} documents (MAX_JOB_DOCUMENTS); split it`),
 });
 export type SubmitJobInput = z.infer<typeof submitJobInputSchema>;
 
