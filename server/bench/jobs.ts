@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createTollgateClient } from '../src/client/index.js';
-import { jobKinds } from '../src/jobs/registry.js';
+import { createJobKinds } from '../src/jobs/registry.js';
+import { createValidationService } from '../src/validation/validation-service.js';
 import { createProcessor } from '../src/queue/bullmq-worker.js';
 import type { QueuedJobData } from '../src/queue/bullmq-job-mapper.js';
 import type { JobQueue } from '../src/queue/job-queue.js';
@@ -59,6 +60,8 @@ async function rawBullmqRows(redisUrl: string): Promise<BenchRow[]> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue<QueuedJobData>('raw', { connection, prefix: 'bench-raw' });
+  // The same processor as Tollgate's worker: validation on worker threads.
+  const validation = createValidationService({ threads: 2, budgetMs: 1000, jobBudgetMs: 60_000 });
   try {
     const add = () => queue.add('validate', { ownerKeyId: 'bench', input: JOB });
     const produced = await measure(add, IN_FLIGHT, SUBMIT_MS);
@@ -69,7 +72,7 @@ async function rawBullmqRows(redisUrl: string): Promise<BenchRow[]> {
     let worker: Worker<QueuedJobData> | undefined;
     const processed = await drainRate(
       () => {
-        worker = new Worker<QueuedJobData>('raw', createProcessor(jobKinds), {
+        worker = new Worker<QueuedJobData>('raw', createProcessor(createJobKinds(validation)), {
           connection: workerConnection,
           prefix: 'bench-raw',
           concurrency: WORKER_CONCURRENCY,
@@ -89,6 +92,7 @@ async function rawBullmqRows(redisUrl: string): Promise<BenchRow[]> {
     ];
   } finally {
     await queue.close();
+    await validation.close();
     connection.disconnect();
     workerConnection.disconnect();
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const booleanFlag = z
@@ -52,6 +53,9 @@ export const envSchema = z.object({
   LOG_LEVEL: logLevel.default('info'),
   JOB_LOCK_DURATION_MS: jobTimingMs('JOB_LOCK_DURATION_MS').default(30_000),
   JOB_STALLED_INTERVAL_MS: jobTimingMs('JOB_STALLED_INTERVAL_MS').default(30_000),
+  VALIDATION_BUDGET_MS: positiveInt('VALIDATION_BUDGET_MS').max(600_000).default(1000),
+  JOB_BUDGET_MS: positiveInt('JOB_BUDGET_MS').max(86_400_000).default(60_000),
+  VALIDATION_THREADS: positiveInt('VALIDATION_THREADS').max(256).default(availableParallelism()),
 });
 
 /**
@@ -99,6 +103,12 @@ export interface Config {
   readonly jobLockDurationMs: number;
   /** how often workers look for stalled jobs (locks that expired) and hand them back to the queue */
   readonly jobStalledIntervalMs: number;
+  /** CPU time one `validation.validate` call (or one schema compilation) may take; then 422 */
+  readonly validationBudgetMs: number;
+  /** time one validation job may take; then it fails, naming the budget, and is not retried */
+  readonly jobBudgetMs: number;
+  /** worker threads that compile schemas and validate documents off the event loop */
+  readonly validationThreads: number;
 }
 
 export class ConfigError extends Error {
@@ -147,6 +157,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, role: ProcessRole = 'server'
     logLevel: e.LOG_LEVEL,
     jobLockDurationMs: e.JOB_LOCK_DURATION_MS,
     jobStalledIntervalMs: e.JOB_STALLED_INTERVAL_MS,
+    validationBudgetMs: e.VALIDATION_BUDGET_MS,
+    jobBudgetMs: e.JOB_BUDGET_MS,
+    validationThreads: e.VALIDATION_THREADS,
   });
 }
 

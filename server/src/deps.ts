@@ -8,7 +8,8 @@ import { createRedisCounterStore } from './counters/redis-counter-store.js';
 import { createMemoryCounterStore } from './counters/memory-counter-store.js';
 import { bullmqQueueFor, WORKER_CLOSE_TIMEOUT_MS } from './queue/bullmq-queue-for-config.js';
 import { createMemoryJobQueue } from './queue/memory-job-queue.js';
-import { jobKinds } from './jobs/registry.js';
+import { createJobKinds, type JobKinds } from './jobs/registry.js';
+import { createValidationService, type ValidationService } from './validation/validation-service.js';
 import { closeQuietly } from './redis/connections.js';
 import { connectToRedis } from './redis/connect.js';
 import { redactRedisUrl, redisHostPort } from './redis/redact.js';
@@ -21,6 +22,9 @@ export interface Deps {
   readonly clock: Clock;
   readonly counters: CounterStore;
   readonly queue: JobQueue;
+  /** compiles and validates off the event loop when it can be expensive, within budgets */
+  readonly validation: ValidationService;
+  readonly kinds: JobKinds;
   /** the command connection when running on Redis, for probes (latency, INFO) */
   readonly redis: Redis | null;
   close(): Promise<void>;
@@ -53,6 +57,12 @@ async function connectRedis(config: Config, output: StartupOutput): Promise<Redi
  */
 export async function createDeps({ config, logger, output, clock, scriptClock }: DepsOptions): Promise<Deps> {
   const redis = await connectRedis(config, output);
+  const validation = createValidationService({
+    threads: config.validationThreads,
+    budgetMs: config.validationBudgetMs,
+    jobBudgetMs: config.jobBudgetMs,
+  });
+  const kinds = createJobKinds(validation);
   if (redis !== null && config.redisUrl !== undefined) {
     redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
     const counters = createRedisCounterStore({
@@ -62,7 +72,7 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
     });
     output.ok(`✓ Redis counter backend connected: ${redisHostPort(config.redisUrl)}`);
     output.ok('✓ Counter backend initialized (Redis)');
-    const queue = await bullmqQueueFor({ ...config, redisUrl: config.redisUrl }, redis, logger);
+    const queue = await bullmqQueueFor({ ...config, redisUrl: config.redisUrl }, redis, logger, kinds);
     output.ok('✓ Redis queue service connected');
     output.ok('✓ Queue service initialized (Redis)');
     return {
@@ -71,11 +81,14 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
       clock,
       counters,
       queue,
+      validation,
+      kinds,
       redis,
       async close() {
         await queue.close();
         await counters.close();
         await closeQuietly(redis);
+        await validation.close();
       },
     };
   }
@@ -83,17 +96,20 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
   output.warn('⚠ Using in-memory queue (DEMO_MODE)');
   output.warn('⚠ DEMO_MODE: quotas are per process, jobs are not durable and all data is lost on restart');
   const counters = createMemoryCounterStore({ clock });
-  const queue = createMemoryJobQueue({ kinds: jobKinds, clock, logger, workerCloseTimeoutMs: WORKER_CLOSE_TIMEOUT_MS });
+  const queue = createMemoryJobQueue({ kinds, clock, logger, workerCloseTimeoutMs: WORKER_CLOSE_TIMEOUT_MS });
   return {
     config,
     logger,
     clock,
     counters,
     queue,
+    validation,
+    kinds,
     redis: null,
     async close() {
       await queue.close();
       await counters.close();
+      await validation.close();
     },
   };
 }

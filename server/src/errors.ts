@@ -125,6 +125,21 @@ export class JobActiveError extends Error {
   }
 }
 
+/**
+ * Validation that outran its CPU time budget (VALIDATION_BUDGET_MS or JOB_BUDGET_MS): the work
+ * was stopped (its worker thread replaced). A call answers UNPROCESSABLE_CONTENT (422).
+ */
+export class BudgetExceededError extends Error {
+  override readonly name = 'BudgetExceededError';
+  constructor(
+    readonly budget: 'VALIDATION_BUDGET_MS' | 'JOB_BUDGET_MS',
+    readonly budgetMs: number,
+    what = 'Validation',
+  ) {
+    super(`${what} took longer than its budget of ${budgetMs} ms (${budget}) and was stopped`);
+  }
+}
+
 export function notFound(what: string, id: string): TRPCError {
   return new TRPCError({ code: 'NOT_FOUND', message: `No ${what} with id ${id}` });
 }
@@ -132,7 +147,8 @@ export function notFound(what: string, id: string): TRPCError {
 /**
  * Domain errors as tRPC errors, in one place: Redis outages → SERVICE_UNAVAILABLE ("Redis is
  * unavailable"; a request that timed out on an answering Redis says so instead), input found
- * invalid past zod → BAD_REQUEST, a running job that cannot be removed → CONFLICT. Null for
+ * invalid past zod → BAD_REQUEST, a running job that cannot be removed → CONFLICT, validation
+ * over its budget → UNPROCESSABLE_CONTENT. Null for
  * anything else (a real internal error).
  */
 export function toTRPCError(error: unknown): TRPCError | null {
@@ -140,6 +156,8 @@ export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof InvalidInputError)
     return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   if (error instanceof JobActiveError) return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
+  if (error instanceof BudgetExceededError)
+    return new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: error.message, cause: error });
   const timedOut = commandTimeoutIn(error);
   if (timedOut !== undefined) return requestTimedOut(timedOut);
   if (isBackendUnavailable(error)) return serviceUnavailable(error);

@@ -2,7 +2,9 @@ import { config as loadDotenv } from 'dotenv';
 import { parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { exitGracefullyOnSignals, exitOnStartupFailure } from './process-lifecycle.js';
+import { createJobKinds } from './jobs/registry.js';
 import { bullmqQueueFor } from './queue/bullmq-queue-for-config.js';
+import { createValidationService } from './validation/validation-service.js';
 import { closeQuietly } from './redis/connections.js';
 import { connectToRedis } from './redis/connect.js';
 import { redisHostPort } from './redis/redact.js';
@@ -20,13 +22,19 @@ async function main(): Promise<void> {
   const redis = await connectToRedis(redisUrl, config.redisConnectTimeoutMs);
   redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
   output.ok(`✓ Redis queue service connected: ${redisHostPort(redisUrl)}`);
-  const queue = await bullmqQueueFor({ ...config, redisUrl }, redis, logger);
+  const validation = createValidationService({
+    threads: config.validationThreads,
+    budgetMs: config.validationBudgetMs,
+    jobBudgetMs: config.jobBudgetMs,
+  });
+  const queue = await bullmqQueueFor({ ...config, redisUrl }, redis, logger, createJobKinds(validation));
   const worker = queue.startWorker(config.workerConcurrency);
   // Before the ready line: whoever waits for that line may signal at once.
   exitGracefullyOnSignals(logger, async () => {
     await worker.close();
     await queue.close();
     await closeQuietly(redis);
+    await validation.close();
     output.ok('✓ Worker stopped');
   });
   output.ok(`✓ Worker started (concurrency ${config.workerConcurrency})`);

@@ -5,8 +5,8 @@ import { adminOnly } from './admin-auth.js';
 import { probeBackends } from './health-report.js';
 
 /**
- * Prometheus metrics at /metrics (admin token): process metrics, HTTP request durations by route
- * and status, queue depth and Redis up/down. One registry per app, so instances never collide.
+ * Prometheus metrics at /metrics (admin token): process metrics (event-loop delay included), HTTP
+ * request durations by route and status, queue depth, Redis up/down and the validation threads. One registry per app, so instances never collide.
  */
 export function registerMetrics(app: FastifyInstance, deps: Deps): Registry {
   const registry = new Registry();
@@ -40,6 +40,32 @@ export function registerMetrics(app: FastifyInstance, deps: Deps): Registry {
     async collect() {
       const report = await probeBackends(deps);
       this.set(report.queue.queue_depth ?? Number.NaN);
+    },
+  });
+
+  // Event-loop delay comes with the default metrics (nodejs_eventloop_lag_*_seconds).
+  new Gauge({
+    name: 'tollgate_validation_pool_utilization',
+    help: "Share of the validation threads' time spent running tasks (0-1) since they started",
+    registers: [registry],
+    collect() {
+      this.set(deps.validation.stats().utilization);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_validation_pool_queued',
+    help: 'Validation tasks waiting for a thread',
+    registers: [registry],
+    collect() {
+      this.set(deps.validation.stats().queued);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_validation_threads',
+    help: 'Validation worker threads at most (VALIDATION_THREADS)',
+    registers: [registry],
+    collect() {
+      this.set(deps.validation.stats().threads);
     },
   });
 

@@ -1,7 +1,8 @@
+import type { ValidationService } from '../validation/validation-service.js';
 import type { JobRunner } from './job-kind.js';
 import { validateKind } from './kinds/validate.js';
 
-/** Job kinds by name. A new kind is one file under `kinds/` and one line in `jobKinds`. */
+/** Job kinds by name. A new kind is one file under `kinds/` and one line in `createJobKinds`. */
 export type JobKinds = ReadonlyMap<string, JobRunner>;
 
 export function registerJobKinds(...kinds: JobRunner[]): JobKinds {
@@ -13,4 +14,7 @@ export function registerJobKinds(...kinds: JobRunner[]): JobKinds {
   return registry;
 }
 
-export const jobKinds: JobKinds = registerJobKinds(validateKind);
+/** Tollgate's job kinds, running their work through `validation`. */
+export function createJobKinds(validation: ValidationService): JobKinds {
+  return registerJobKinds(validateKind(validation));
+}

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { jobKinds } from '../jobs/registry.js';
+import type { JobKinds } from '../jobs/registry.js';
 import { createBullmqJobQueue } from './bullmq-job-queue.js';
 import type { JobQueue } from './job-queue.js';
 
@@ -9,13 +9,18 @@ import type { JobQueue } from './job-queue.js';
 export const WORKER_CLOSE_TIMEOUT_MS = 6_000;
 
 /** The BullMQ queue as configured (prefix, stalled-job timings), on a connected command connection. */
-export function bullmqQueueFor(config: Config & { redisUrl: string }, redis: Redis, logger: Logger): Promise<JobQueue> {
+export function bullmqQueueFor(
+  config: Config & { redisUrl: string },
+  redis: Redis,
+  logger: Logger,
+  kinds: JobKinds,
+): Promise<JobQueue> {
   return createBullmqJobQueue({
     redis,
     redisUrl: config.redisUrl,
     connectTimeoutMs: config.redisConnectTimeoutMs,
     prefix: config.redisPrefix,
-    kinds: jobKinds,
+    kinds,
     logger,
     lockDurationMs: config.jobLockDurationMs,
     stalledIntervalMs: config.jobStalledIntervalMs,

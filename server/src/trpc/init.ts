@@ -5,6 +5,8 @@ import { formatError } from './error-formatter.js';
 export interface Meta {
   /** guarded procedures that also count against the daily job quota */
   countsDailyJobQuota?: boolean;
+  /** guarded procedures whose input carries a JSON Schema (`schema`) that must compile */
+  compilesSchema?: boolean;
 }
 
 /** The one initTRPC of the server. Routers use the procedures of `trpc.ts`, never this. */

@@ -19,13 +19,24 @@ const regExp = Object.assign((pattern: string, flags: string) => linearRegExp(pa
   code: 'linearRegExp',
 });
 
-function options(dialect: DialectName): Options {
+/** Names every object inherits (`toString`, `constructor`, `__proto__`, …). */
+const INHERITED_NAMES = Object.getOwnPropertyNames(Object.prototype).map((name) => `"${name}"`);
+
+/**
+ * Whether a schema names a property every object inherits: only then does ajv need
+ * `ownProperties` (a `hasOwnProperty` call per property read, twice the cost of a small schema).
+ */
+function namesInheritedProperty(schemaText: string): boolean {
+  return INHERITED_NAMES.some((name) => schemaText.includes(name));
+}
+
+function options(dialect: DialectName, ownProperties: boolean): Options {
   return {
     allErrors: true,
     // Users' schemas may carry annotations or vendor keywords: ignore them rather than refuse.
     strict: false,
-    // `__proto__`, `constructor`, … are properties like any other.
-    ownProperties: true,
+    // `constructor`, `toString`, … are properties like any other (the absent ones included).
+    ownProperties,
     // Never fetch anything: a $ref that is not in the schema is a MissingRefError (a 400).
     loadSchema: undefined,
     code: { regExp },
@@ -35,8 +46,8 @@ function options(dialect: DialectName): Options {
   };
 }
 
-function create(dialect: DialectName): Ajv {
-  const opts = options(dialect);
+function create(dialect: DialectName, ownProperties: boolean): Ajv {
+  const opts = options(dialect, ownProperties);
   let ajv: Ajv;
   switch (dialect) {
     case 'draft-04':
@@ -62,13 +73,14 @@ function create(dialect: DialectName): Ajv {
   return ajv;
 }
 
-const instances = new Map<DialectName, Ajv>();
+const instances = new Map<string, Ajv>();
 
-function ajvFor(dialect: DialectName): Ajv {
-  let ajv = instances.get(dialect);
+function ajvFor(dialect: DialectName, ownProperties: boolean): Ajv {
+  const key = `${dialect}:${ownProperties}`;
+  let ajv = instances.get(key);
   if (ajv === undefined) {
-    ajv = create(dialect);
-    instances.set(dialect, ajv);
+    ajv = create(dialect, ownProperties);
+    instances.set(key, ajv);
   }
   return ajv;
 }
@@ -98,13 +110,14 @@ function schemaIssues(errors: ErrorObject[] | null | undefined): ValidationError
 
 /**
  * ajv: code generated per schema, the fast engine for every schema whose keywords it gets
- * right (see engine-choice.ts). One instance per dialect; compiled schemas are forgotten by ajv
- * at once (the caller caches them), so schemas never leak nor see each other's $ids.
+ * right (see engine-choice.ts). Two instances per dialect (with and without `ownProperties`);
+ * compiled schemas are forgotten by ajv at once (the caller caches them), so schemas never leak
+ * nor see each other's $ids.
  */
 export const ajvEngine: SchemaEngine = {
   name: 'ajv',
   compile(schema, dialect) {
-    const ajv = ajvFor(dialect);
+    const ajv = ajvFor(dialect, namesInheritedProperty(JSON.stringify(schema) ?? ''));
     if (!ajv.validateSchema(schema as object)) {
       throw SchemaCompileError.fromIssues(schemaIssues(ajv.errors));
     }

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { MAX_ERRORS_PER_DOCUMENT } from '@tollgate/shared';
 import {
   cachedValidatorCount,
+  MAX_SCHEMA_OBJECTS,
   getValidator,
   ROOT_PATH,
   validateDocument,
   VALIDATOR_CACHE_SIZE,
 } from './json-schema.js';
 import { LruCache } from './lru-cache.js';
-import { validateRequestSchema } from './schema-input.js';
 import { refusalOf } from '../test-support/schema-refusal.js';
 
 describe('getValidator / validateDocument', () => {
@@ -105,17 +105,15 @@ describe('getValidator / validateDocument', () => {
   });
 });
 
-describe('validateRequestSchema', () => {
-  it('turns an uncompilable schema into input issues under schema', async () => {
-    const result = await validateRequestSchema.safeParseAsync({
-      schema: { properties: { a: { type: 'wrong' } } },
-      document: {},
-    });
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.path).toEqual(['schema', 'properties', 'a', 'type']);
-    expect((await validateRequestSchema.safeParseAsync({ schema: { type: 'string' }, document: 'x' })).success).toBe(
-      true,
-    );
+describe('schema limits', () => {
+  it('refuses a schema of more than MAX_SCHEMA_OBJECTS subschemas with a 400 naming the limit, before compiling', async () => {
+    const properties = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { type: 'integer' }]));
+    const refusal = await refusalOf({ type: 'object', properties: properties(MAX_SCHEMA_OBJECTS) });
+    expect(refusal.message).toContain('MAX_SCHEMA_OBJECTS');
+    expect(refusal.message).toContain(String(MAX_SCHEMA_OBJECTS));
+    // The root counts too: one fewer property is accepted.
+    expect((await getValidator({ type: 'object', properties: properties(MAX_SCHEMA_OBJECTS - 1) })).engine).toBe('ajv');
   });
 });
 

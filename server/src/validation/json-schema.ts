@@ -20,6 +20,12 @@ export interface CompiledSchema {
   readonly check: DocumentCheck;
 }
 
+/**
+ * Subschemas one schema may hold. Compilation costs about 0.1 ms per subschema: a bound set so a
+ * schema at the limit compiles well within VALIDATION_BUDGET_MS's default on a worker thread.
+ */
+export const MAX_SCHEMA_OBJECTS = 5_000;
+
 /** How many compiled schemas are kept; the least recently used goes first. */
 export const VALIDATOR_CACHE_SIZE = 500;
 
@@ -32,23 +38,31 @@ function escapePointer(segment: string): string {
 }
 
 /**
- * Every `pattern` and `patternProperties` regex compiles on RE2 before an engine sees the schema,
- * so a construct RE2 cannot run (lookaround, backreferences) is refused naming its schema path.
+ * Limits checked before any engine sees the schema: at most MAX_SCHEMA_OBJECTS subschemas, and
+ * every `pattern` / `patternProperties` regex compiles on RE2, so a construct RE2 cannot run
+ * (lookaround, backreferences) is refused naming its schema path.
  */
-function checkPatterns(schema: unknown): void {
-  const compile = (source: string, pointer: string) => {
+function checkLimits(schema: unknown): void {
+  const compilePattern = (source: string, pointer: string) => {
     try {
       linearRegExp(source, 'u');
     } catch (error) {
       throw SchemaCompileError.fromReason(error instanceof Error ? error.message : String(error), pointer);
     }
   };
+  let objects = 0;
   forEachSchemaObject(schema, (object, pointer) => {
-    if (typeof object['pattern'] === 'string') compile(object['pattern'], `${pointer}/pattern`);
+    objects += 1;
+    if (objects > MAX_SCHEMA_OBJECTS) {
+      throw SchemaCompileError.fromReason(
+        `the schema holds more than ${MAX_SCHEMA_OBJECTS} subschemas (MAX_SCHEMA_OBJECTS); split it`,
+      );
+    }
+    if (typeof object['pattern'] === 'string') compilePattern(object['pattern'], `${pointer}/pattern`);
     const patternProperties = object['patternProperties'];
     if (typeof patternProperties === 'object' && patternProperties !== null && !Array.isArray(patternProperties)) {
       for (const source of Object.keys(patternProperties)) {
-        compile(source, `${pointer}/patternProperties/${escapePointer(source)}`);
+        compilePattern(source, `${pointer}/patternProperties/${escapePointer(source)}`);
       }
     }
   });
@@ -73,7 +87,7 @@ async function compile(schema: unknown, text: string, hash: string): Promise<Com
     throw SchemaCompileError.fromReason('a JSON Schema must be an object or a boolean');
   }
   const dialect = dialectOf(schema);
-  checkPatterns(schema);
+  checkLimits(schema);
   const prepared = prepare(schema, dialect);
   let engine = engineFor(text);
   let check: DocumentCheck;

@@ -1,11 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { validationJobResultSchema } from '@tollgate/shared';
+import { createValidationService } from '../../validation/validation-service.js';
+import { nested, POISON_SCHEMA } from '../../test-support/hostile-inputs.js';
 import { isUnrecoverable } from '../job-kind.js';
 import { validateKind } from './validate.js';
 
+const validation = createValidationService({ threads: 2, budgetMs: 1000, jobBudgetMs: 1500 });
+const kind = validateKind(validation);
+afterAll(() => validation.close());
+
 function run(data: unknown) {
   const progress: number[] = [];
-  const result = validateKind.run(data, {
+  const result = kind.run(data, {
     reportProgress: (percent) => {
       progress.push(percent);
       return Promise.resolve();
@@ -69,5 +75,19 @@ describe('validate job kind (pure processor)', () => {
     const error: unknown = await run({ documents: 'x' }).result.catch((e: unknown) => e);
     expect(isUnrecoverable(error)).toBe(true);
     expect((error as Error).message).toMatch(/Invalid data for job kind 'validate'/);
+  });
+
+  it('fails at once, naming JOB_BUDGET_MS, a job whose validation outruns its budget', async () => {
+    const started = Date.now();
+    const error: unknown = await run({ schema: POISON_SCHEMA, documents: [nested(40)] }).result.catch(
+      (e: unknown) => e,
+    );
+    expect(isUnrecoverable(error)).toBe(true);
+    expect((error as Error).message).toMatch(/JOB_BUDGET_MS/);
+    expect((error as Error).message).toMatch(/1500 ms/);
+    // Stopped at the budget, not after 2^40 steps; the pool carries on with a fresh thread.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const { result } = run({ schema, documents: [{ name: 'after' }] });
+    expect(validationJobResultSchema.parse(await result).valid).toBe(1);
   });
 });

@@ -8,13 +8,13 @@ import {
 import { z } from 'zod';
 import { adminProcedure, router } from '../trpc.js';
 import { notFound } from '../../errors.js';
-import { jobKinds } from '../../jobs/registry.js';
+import type { JobKinds } from '../../jobs/registry.js';
 import type { StoredJob } from '../../queue/job-queue.js';
 
 /** A job as admins see it: owner and an input summary, never the input itself. */
-function adminDetailOf(job: StoredJob): AdminJobDetail {
+function adminDetailOf(job: StoredJob, kinds: JobKinds): AdminJobDetail {
   const { kind, input: data, ...detail } = job;
-  const summary = jobKinds.get(kind)?.summarize(data);
+  const summary = kinds.get(kind)?.summarize(data);
   return summary === undefined ? detail : { ...detail, input: summary };
 }
 
@@ -26,7 +26,7 @@ export const adminJobsRouter = router({
     .query(async ({ ctx, input }) => {
       const job = await ctx.deps.queue.get(input.id);
       if (job === null) throw notFound('job', input.id);
-      return adminDetailOf(job);
+      return adminDetailOf(job, ctx.deps.kinds);
     }),
 
   /** Every job, newest first, with its owner key id. */
@@ -42,7 +42,7 @@ export const adminJobsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const job = await ctx.deps.queue.retry(input.id);
       if (job === null) throw notFound('job', input.id);
-      return adminDetailOf(job);
+      return adminDetailOf(job, ctx.deps.kinds);
     }),
 
   /** Deletes a job that is not running (a running one is a CONFLICT). */

@@ -7,16 +7,13 @@ import {
   submitJobOutputSchema,
   type JobUpdate,
 } from '@tollgate/shared';
-import { compilableJsonSchema } from '../../validation/schema-input.js';
 import { guardedProcedure, keyProcedure, router } from '../trpc.js';
 import { notFound } from '../../errors.js';
 
-/** The JSON Schema must compile while the input is parsed: an invalid one is a 400 that consumes nothing. */
-const submitInput = submitJobInputSchema.extend({ schema: compilableJsonSchema });
-
 export const jobsRouter = router({
   /** Queues a validation job. Guarded: one rate slot and one daily job. */
-  submit: guardedProcedure(submitInput, { countsDailyJobQuota: true })
+  /** The JSON Schema must compile first: an invalid one is a 400 that consumes nothing. */
+  submit: guardedProcedure(submitJobInputSchema, { countsDailyJobQuota: true, compilesSchema: true })
     .output(submitJobOutputSchema)
     .mutation(async ({ ctx, input }) => {
       const job = await ctx.deps.queue.add({ kind: 'validate', data: input, ownerKeyId: ctx.apiKey.id });

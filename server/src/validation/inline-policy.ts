@@ -1,0 +1,41 @@
+/**
+ * What is cheap enough to validate on the event loop, by construction rather than by timing: a
+ * schema small enough to compile in a few milliseconds and with no reference (so no recursion:
+ * its cost is at most its size times the document's), and a document of a bounded number of
+ * values and characters. Everything else goes to the worker threads, under a budget.
+ */
+
+/** Largest schema (JSON text) compiled on the event loop: ~100 properties, ~10 ms to compile. */
+export const INLINE_SCHEMA_BYTES = 4096;
+/** Largest document validated on the event loop: values (objects, arrays, scalars) … */
+export const INLINE_DOCUMENT_VALUES = 1000;
+/** … and characters (strings and property names): patterns are linear in these. */
+export const INLINE_DOCUMENT_CHARS = 4096;
+
+const REFERENCE = /"\$(?:ref|dynamicRef|recursiveRef)":/;
+
+export function isInlineSchema(schemaText: string): boolean {
+  return schemaText.length <= INLINE_SCHEMA_BYTES && !REFERENCE.test(schemaText);
+}
+
+/** True when the document holds at most INLINE_DOCUMENT_VALUES values and INLINE_DOCUMENT_CHARS characters; stops counting past them. */
+export function isSmallDocument(document: unknown): boolean {
+  let values = 0;
+  let chars = 0;
+  const stack: unknown[] = [document];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    values += 1;
+    if (typeof value === 'string') chars += value.length;
+    else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        chars += key.length;
+        stack.push(item);
+      }
+    }
+    if (values > INLINE_DOCUMENT_VALUES || chars > INLINE_DOCUMENT_CHARS) return false;
+  }
+  return true;
+}
