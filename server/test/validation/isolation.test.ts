@@ -4,6 +4,7 @@ import type { ValidationJobResult } from '@tollgate/shared';
 import type { TollgateClient } from '../../src/client/index.js';
 import type { RunningWorker } from '../../src/queue/job-queue.js';
 import { nested, POISON_SCHEMA } from '../../src/test-support/hostile-inputs.js';
+import { TestRedisServer } from '../../src/test-support/redis-server.js';
 import { TEST_ADMIN_TOKEN } from '../../src/test-support/test-app.js';
 import { startListeningApp, waitFor, type ListeningApp } from '../jobs/helpers.js';
 
@@ -73,16 +74,19 @@ const HOSTILE: Array<{
   },
 ];
 
-for (const backend of ['memory'] as const) {
+for (const backend of ['redis', 'memory'] as const) {
   describe(`isolation: hostile calls and jobs never stall the server (${backend})`, () => {
+    let redis: TestRedisServer | undefined;
     let app: ListeningApp;
     let hostileKey: string;
     let client: TollgateClient;
     let worker: RunningWorker;
 
     beforeAll(async () => {
+      if (backend === 'redis') redis = await TestRedisServer.start();
       app = await startListeningApp({
         backend,
+        ...(redis === undefined ? {} : { redisUrl: redis.url }),
         env: { VALIDATION_BUDGET_MS: String(BUDGET_MS), JOB_BUDGET_MS: String(JOB_BUDGET_MS), VALIDATION_THREADS: '2' },
       });
       const created = await app.admin.admin.keys.create.mutate({
@@ -97,6 +101,7 @@ for (const backend of ['memory'] as const) {
     afterAll(async () => {
       await worker.close();
       await app.close();
+      await redis?.destroy();
     });
 
     async function call(path: string, body: unknown, token: string): Promise<Answer> {
