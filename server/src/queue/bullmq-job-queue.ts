@@ -117,12 +117,16 @@ class BullmqJobQueue implements JobQueue {
     if (!this.options.kinds.has(kind)) throw new Error(`Unknown job kind '${kind}'`);
     const id = randomUUID();
     const createdAt = Date.now();
-    await this.index.add(id, ownerKeyId, scoreOf(createdAt));
-    await this.bounded(
-      this.queue.add(kind, { ownerKeyId, input: data }, { jobId: id, timestamp: createdAt }),
-      'job add',
-      () => Promise.resolve({ inputBytes: Buffer.byteLength(JSON.stringify(data ?? null)) }),
-    );
+    // One round trip: the index entry and the job go out together on the one command connection,
+    // the index first (Redis runs them in order; an entry without its job is harmless).
+    await Promise.all([
+      this.index.add(id, ownerKeyId, scoreOf(createdAt)),
+      this.bounded(
+        this.queue.add(kind, { ownerKeyId, input: data }, { jobId: id, timestamp: createdAt }),
+        'job add',
+        () => Promise.resolve({ inputBytes: Buffer.byteLength(JSON.stringify(data ?? null)) }),
+      ),
+    ]);
     this.maybeTrim(ownerKeyId);
     return { id, kind, ownerKeyId, state: 'waiting', progress: 0, attemptsMade: 0, createdAt };
   }
