@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import AjvDraft04 from 'ajv-draft-04';
-import { MAX_ERRORS_PER_DOCUMENT, type ValidationError } from '@tollgate/shared';
+import { MAX_ERRORS_PER_DOCUMENT, type ValidateOutput, type ValidationError } from '@tollgate/shared';
 import type { DialectName } from './dialects.js';
 import { formatsOf } from './formats.js';
 import { linearRegExp } from './re2-pattern.js';
@@ -85,6 +85,9 @@ function ajvFor(dialect: DialectName, ownProperties: boolean): Ajv {
   return ajv;
 }
 
+/** The answer for every valid document: shared and frozen, so the common case allocates nothing. */
+const VALID: ValidateOutput = Object.freeze({ valid: true, errors: Object.freeze([]) as unknown as ValidationError[] });
+
 function errorPath(error: ErrorObject): string {
   return error.instancePath === '' ? ROOT_PATH : error.instancePath;
 }
@@ -135,7 +138,7 @@ export const ajvEngine: SchemaEngine = {
       throw SchemaCompileError.fromReason('$async schemas are not supported');
     }
     return (document) => {
-      if (validate(document)) return { valid: true, errors: [] };
+      if (validate(document)) return VALID;
       return { valid: false, errors: (validate.errors ?? []).slice(0, MAX_ERRORS_PER_DOCUMENT).map(describe) };
     };
   },
