@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import type { RedisConnectionSpec } from './redis/connection-spec.js';
+import { resolveRedisConnection } from './redis/connection-settings.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { message: 'must be one of true, false, 1, 0' })
@@ -29,11 +31,32 @@ const redisUrl = z
     }
   }, 'must look like redis://[user:pass@]host:port[/db] or rediss://…');
 
+const filePath = (name: string) => z.string().trim().min(1, `${name} must be a file path`);
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-/** The environment variables of CONTRACT.md §2, with their defaults. */
+/** The environment variables of CONTRACT.md §2 and §11, with their defaults. */
 export const envSchema = z.object({
   REDIS_URL: redisUrl.optional(),
+  REDIS_HOST: z
+    .string()
+    .trim()
+    .regex(/^[^\s/@?#]+$/, 'must be a host name or an IP address')
+    .optional(),
+  REDIS_PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65_535, 'must be between 1 and 65535')
+    .default(6379),
+  REDIS_USERNAME: z.string().optional(),
+  // never trimmed: a password is whatever its characters are
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_TLS: booleanFlag.default(false),
+  REDIS_TLS_CA_FILE: filePath('REDIS_TLS_CA_FILE').optional(),
+  REDIS_TLS_CERT_FILE: filePath('REDIS_TLS_CERT_FILE').optional(),
+  REDIS_TLS_KEY_FILE: filePath('REDIS_TLS_KEY_FILE').optional(),
+  ALLOW_EVICTING_REDIS: booleanFlag.default(false),
   DEMO_MODE: booleanFlag.default(false),
   ENVIRONMENT: z.string().trim().min(1).default('development'),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -58,6 +81,19 @@ export const envSchema = z.object({
   VALIDATION_THREADS: positiveInt('VALIDATION_THREADS').max(256).default(availableParallelism()),
 });
 
+/** The part of the schema that places the Redis connection. */
+const connectionSchema = envSchema.pick({
+  REDIS_URL: true,
+  REDIS_HOST: true,
+  REDIS_PORT: true,
+  REDIS_USERNAME: true,
+  REDIS_PASSWORD: true,
+  REDIS_TLS: true,
+  REDIS_TLS_CA_FILE: true,
+  REDIS_TLS_CERT_FILE: true,
+  REDIS_TLS_KEY_FILE: true,
+});
+
 /**
  * Which process reads the config: the server needs Redis and an admin token unless in demo mode;
  * a standalone worker and the keys CLI always need Redis (in-memory state cannot be shared with a
@@ -70,7 +106,7 @@ function missingRequired(env: Record<string, string>, role: ProcessRole): Array<
   const demo = booleanFlag.safeParse(env['DEMO_MODE'] ?? 'false');
   const demoMode = demo.success && demo.data;
   const missing: Array<{ variable: string; message: string }> = [];
-  if (env['REDIS_URL'] === undefined && (!demoMode || role !== 'server')) {
+  if (env['REDIS_URL'] === undefined && env['REDIS_HOST'] === undefined && (!demoMode || role !== 'server')) {
     missing.push({ variable: 'REDIS_URL', message: 'REDIS_URL environment variable is required' });
   }
   if (env['ADMIN_TOKEN'] === undefined && !demoMode && role === 'server') {
@@ -83,7 +119,17 @@ function missingRequired(env: Record<string, string>, role: ProcessRole): Array<
 }
 
 export interface Config {
+  /**
+   * Where Redis is (REDIS_URL, or REDIS_HOST and its companions), with TLS and ACL: what every
+   * connection factory takes. undefined only in demo mode without Redis.
+   */
+  readonly redis: RedisConnectionSpec | undefined;
+  /** `redis.url`: the same connection as a string (password included), for APIs taking a URL; never print it */
   readonly redisUrl: string | undefined;
+  /** start even though Redis's maxmemory-policy is not noeviction (then a ⚠ line) */
+  readonly allowEvictingRedis: boolean;
+  /** `⚠` lines about the configuration (settings that are ignored), printed at start-up */
+  readonly notices: readonly string[];
   readonly demoMode: boolean;
   readonly environment: string;
   readonly isProduction: boolean;
@@ -118,7 +164,20 @@ export class ConfigError extends Error {
   }
 }
 
-const REDIS_VARIABLES = new Set(['REDIS_URL', 'REDIS_PREFIX', 'REDIS_CONNECT_TIMEOUT_MS']);
+const REDIS_VARIABLES = new Set([
+  'REDIS_URL',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_USERNAME',
+  'REDIS_PASSWORD',
+  'REDIS_TLS',
+  'REDIS_TLS_CA_FILE',
+  'REDIS_TLS_CERT_FILE',
+  'REDIS_TLS_KEY_FILE',
+  'ALLOW_EVICTING_REDIS',
+  'REDIS_PREFIX',
+  'REDIS_CONNECT_TIMEOUT_MS',
+]);
 
 /**
  * Parses the environment once. Empty strings count as unset. Throws a ConfigError listing
@@ -129,18 +188,27 @@ export function parseConfig(env: NodeJS.ProcessEnv, role: ProcessRole = 'server'
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
   );
   const parsed = envSchema.safeParse(cleaned);
+  // The connection variables are resolved (TLS files checked) even when another variable is invalid.
+  const redisVars = connectionSchema.safeParse(cleaned);
+  const connection = redisVars.success
+    ? resolveRedisConnection(redisVars.data, (variable) => cleaned[variable] !== undefined)
+    : { spec: undefined, problems: [], notices: [] };
   const problems = [
     ...missingRequired(cleaned, role),
     ...(parsed.success
       ? []
       : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), message: i.message }))),
+    ...connection.problems,
   ].sort((a, b) => Number(!REDIS_VARIABLES.has(a.variable)) - Number(!REDIS_VARIABLES.has(b.variable)));
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(problems.map((problem) => formatIssue(problem.variable, problem.message)));
   }
   const e = parsed.data;
   return Object.freeze({
-    redisUrl: e.REDIS_URL,
+    redis: connection.spec,
+    redisUrl: connection.spec?.url,
+    allowEvictingRedis: e.ALLOW_EVICTING_REDIS,
+    notices: Object.freeze(connection.notices),
     demoMode: e.DEMO_MODE,
     environment: e.ENVIRONMENT,
     isProduction: e.ENVIRONMENT === 'production',

@@ -11,8 +11,7 @@ import { createMemoryJobQueue } from './queue/memory-job-queue.js';
 import { createJobKinds, type JobKinds } from './jobs/registry.js';
 import { createValidationService, type ValidationService } from './validation/validation-service.js';
 import { closeQuietly } from './redis/connections.js';
-import { connectToRedis } from './redis/connect.js';
-import { redactRedisUrl, redisHostPort } from './redis/redact.js';
+import { connectToRedis, guardRedisServer } from './redis/connect.js';
 import type { StartupOutput } from './startup-output.js';
 
 /** Everything the app needs, chosen once at start-up and kept for the life of the process. */
@@ -40,15 +39,18 @@ export interface DepsOptions {
 }
 
 async function connectRedis(config: Config, output: StartupOutput): Promise<Redis | null> {
-  if (config.redisUrl === undefined) return null;
+  if (config.redis === undefined) return null;
+  let redis: Redis;
   try {
-    return await connectToRedis(config.redisUrl, config.redisConnectTimeoutMs);
+    redis = await connectToRedis(config.redis, config.redisConnectTimeoutMs);
   } catch (error) {
     if (!config.demoMode) throw error;
-    const url = redactRedisUrl(config.redisUrl);
+    const url = config.redis.redacted;
     output.warn(`⚠ Redis at ${url} did not answer within ${config.redisConnectTimeoutMs} ms (DEMO_MODE): using memory`);
     return null;
   }
+  await guardRedisServer(redis, { enforce: !config.demoMode, allowEvicting: config.allowEvictingRedis }, output);
+  return redis;
 }
 
 /**
@@ -63,16 +65,16 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
     jobBudgetMs: config.jobBudgetMs,
   });
   const kinds = createJobKinds(validation);
-  if (redis !== null && config.redisUrl !== undefined) {
+  if (redis !== null && config.redis !== undefined) {
     redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
     const counters = createRedisCounterStore({
       redis,
       prefix: config.redisPrefix,
       ...(scriptClock === true ? { clock } : {}),
     });
-    output.ok(`✓ Redis counter backend connected: ${redisHostPort(config.redisUrl)}`);
+    output.ok(`✓ Redis counter backend connected: ${config.redis.hostPort}`);
     output.ok('✓ Counter backend initialized (Redis)');
-    const queue = await bullmqQueueFor({ ...config, redisUrl: config.redisUrl }, redis, logger, kinds);
+    const queue = await bullmqQueueFor({ ...config, redisUrl: config.redis.url }, redis, logger, kinds);
     output.ok('✓ Redis queue service connected');
     output.ok('✓ Queue service initialized (Redis)');
     return {

@@ -6,6 +6,7 @@ import { parseConfig, withAdminToken, type Config } from './config.js';
 import { createDeps } from './deps.js';
 import { createApiKey } from './keys/key-service.js';
 import { createLogger } from './logger.js';
+import { rememberSecrets } from './redis/redact.js';
 import { exitGracefullyOnSignals, exitOnStartupFailure } from './process-lifecycle.js';
 import { consoleStartupOutput as output } from './startup-output.js';
 import { shutdown } from './shutdown.js';
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const parsed = ensureAdminToken(parseConfig(process.env));
   const config = parsed.config;
+  rememberSecrets([config.redis?.password, config.adminToken]);
+  for (const notice of config.notices) output.warn(notice);
   const logger = createLogger(config);
   const deps = await createDeps({ config, logger, output, clock: systemClock });
   const app = await buildApp(deps);

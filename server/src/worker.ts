@@ -6,8 +6,8 @@ import { createJobKinds } from './jobs/registry.js';
 import { bullmqQueueFor } from './queue/bullmq-queue-for-config.js';
 import { createValidationService } from './validation/validation-service.js';
 import { closeQuietly } from './redis/connections.js';
-import { connectToRedis } from './redis/connect.js';
-import { redisHostPort } from './redis/redact.js';
+import { connectToRedis, guardRedisServer } from './redis/connect.js';
+import { rememberSecrets } from './redis/redact.js';
 import { consoleStartupOutput as output } from './startup-output.js';
 
 /**
@@ -17,17 +17,20 @@ import { consoleStartupOutput as output } from './startup-output.js';
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const config = parseConfig(process.env, 'worker');
-  const redisUrl = config.redisUrl!;
+  const spec = config.redis!;
+  rememberSecrets([spec.password]);
+  for (const notice of config.notices) output.warn(notice);
   const logger = createLogger(config);
-  const redis = await connectToRedis(redisUrl, config.redisConnectTimeoutMs);
+  const redis = await connectToRedis(spec, config.redisConnectTimeoutMs);
+  await guardRedisServer(redis, { enforce: !config.demoMode, allowEvicting: config.allowEvictingRedis }, output);
   redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
-  output.ok(`✓ Redis queue service connected: ${redisHostPort(redisUrl)}`);
+  output.ok(`✓ Redis queue service connected: ${spec.hostPort}`);
   const validation = createValidationService({
     threads: config.validationThreads,
     budgetMs: config.validationBudgetMs,
     jobBudgetMs: config.jobBudgetMs,
   });
-  const queue = await bullmqQueueFor({ ...config, redisUrl }, redis, logger, createJobKinds(validation));
+  const queue = await bullmqQueueFor({ ...config, redisUrl: spec.url }, redis, logger, createJobKinds(validation));
   const worker = queue.startWorker(config.workerConcurrency);
   // Before the ready line: whoever waits for that line may signal at once.
   exitGracefullyOnSignals(logger, async () => {

@@ -4,7 +4,7 @@ import { createRedisCounterStore } from '../counters/redis-counter-store.js';
 import { createApiKey } from '../keys/key-service.js';
 import { closeQuietly } from '../redis/connections.js';
 import { connectToRedis } from '../redis/connect.js';
-import { redactSecrets, redisHostPort } from '../redis/redact.js';
+import { redactSecrets, rememberSecrets } from '../redis/redact.js';
 import { StartupError } from '../startup-output.js';
 import { createKeyInput, KEYS_USAGE, parseKeysArgs, UsageError } from './keys-args.js';
 
@@ -20,8 +20,10 @@ async function run(argv: string[], environment: NodeJS.ProcessEnv, io: CliOutput
     return 0;
   }
   const config = parseConfig(environment, 'cli');
-  const redisUrl = config.redisUrl!;
-  const redis = await connectToRedis(redisUrl, config.redisConnectTimeoutMs);
+  const spec = config.redis!;
+  rememberSecrets([spec.password]);
+  for (const notice of config.notices) io.err(`${notice}\n`);
+  const redis = await connectToRedis(spec, config.redisConnectTimeoutMs);
   try {
     const counters = createRedisCounterStore({ redis, prefix: config.redisPrefix });
     const created = await createApiKey(counters, config, systemClock, createKeyInput(command, config.defaultRateLimit));
@@ -29,7 +31,7 @@ async function run(argv: string[], environment: NodeJS.ProcessEnv, io: CliOutput
       io.out(`${JSON.stringify(created)}\n`);
     } else {
       io.out(
-        `✓ API key created in ${redisHostPort(redisUrl)} (prefix ${config.redisPrefix})\n` +
+        `✓ API key created in ${spec.hostPort} (prefix ${config.redisPrefix})\n` +
           `  id: ${created.id}\n  name: ${created.name}\n` +
           `  rate limit: ${created.rateLimit.limit} calls per ${created.rateLimit.windowSec} s\n` +
           `  daily job quota: ${created.dailyJobQuota}\n` +

@@ -83,3 +83,118 @@ export async function readAdminRedisHealth(deps: Deps): Promise<AdminRedisHealth
 export function httpStatusOf(body: { status: HealthStatus }): 200 | 503 {
   return body.status === 'unhealthy' ? 503 : 200;
 }
+
+/** `Accept` media type of the IETF health-check draft (draft-inadarei-api-health-check). */
+export const HEALTH_JSON = 'application/health+json';
+
+export type HealthJsonStatus = 'pass' | 'warn' | 'fail';
+
+/** One entry of `checks` in the health-check draft. */
+export interface HealthJsonCheck {
+  componentId: string;
+  componentType: 'datastore' | 'component';
+  status: HealthJsonStatus;
+  time: string;
+  observedValue?: number;
+  observedUnit?: string;
+  output?: string;
+}
+
+/** The `/health` body for `Accept: application/health+json`. */
+export interface HealthJsonBody {
+  status: HealthJsonStatus;
+  version: string;
+  releaseId: string;
+  serviceId: string;
+  description: string;
+  notes: string[];
+  output?: string;
+  checks: { 'redis:responseTime': HealthJsonCheck[]; 'queue:depth': HealthJsonCheck[] };
+}
+
+/** Round trip of a PING on the command connection, in ms; null when it fails or times out. */
+async function pingMs(deps: Deps): Promise<number | null> {
+  const redis = deps.redis;
+  if (redis === null) return null;
+  const timed = async () => {
+    const started = performance.now();
+    await redis.ping();
+    return Math.round((performance.now() - started) * 100) / 100;
+  };
+  return settleWithin(timed(), PROBE_TIMEOUT_MS, null);
+}
+
+/**
+ * The health-check draft's format: `fail` when the plain body is unhealthy (HTTP 503), `warn` in
+ * demo mode (and on in-memory backends), `pass` otherwise; `checks` with Redis's response time
+ * and the queue's depth. Probes are live and bounded, as for the plain body.
+ */
+export async function readHealthJson(deps: Deps): Promise<{ body: HealthJsonBody; httpStatus: 200 | 503 }> {
+  const [report, responseMs] = await Promise.all([probeBackends(deps), pingMs(deps)]);
+  const plain = healthBody(deps, report);
+  const time = new Date().toISOString();
+  const status: HealthJsonStatus =
+    plain.status === 'unhealthy' ? 'fail' : plain.status === 'degraded' || plain.demo_mode ? 'warn' : 'pass';
+  const notes = [...plain.warnings];
+  if (plain.demo_mode) notes.unshift('DEMO_MODE is on: not for production use');
+
+  const redisCheck: HealthJsonCheck =
+    report.counter.backend === 'memory'
+      ? {
+          componentId: 'memory',
+          componentType: 'datastore',
+          status: 'warn',
+          time,
+          output: 'DEMO_MODE: no Redis, in-memory counters',
+        }
+      : report.counter.status === 'connected' && responseMs !== null
+        ? {
+            componentId: 'redis',
+            componentType: 'datastore',
+            status: 'pass',
+            time,
+            observedValue: responseMs,
+            observedUnit: 'ms',
+          }
+        : { componentId: 'redis', componentType: 'datastore', status: 'fail', time, output: 'Redis is unreachable' };
+  const depth = report.queue.queue_depth;
+  const queueCheck: HealthJsonCheck = {
+    componentId: report.queue.backend === 'memory' ? 'memory-queue' : 'bullmq',
+    componentType: 'component',
+    status: report.queue.status === 'disconnected' ? 'fail' : report.queue.backend === 'memory' ? 'warn' : 'pass',
+    time,
+    ...(depth === null
+      ? { output: 'queue depth unknown: Redis is unreachable' }
+      : { observedValue: depth, observedUnit: 'jobs' }),
+  };
+  const body: HealthJsonBody = {
+    status,
+    version: VERSION.split('.')[0] ?? VERSION,
+    releaseId: VERSION,
+    serviceId: 'tollgate',
+    description: `Tollgate (${deps.config.environment})`,
+    notes,
+    ...(status === 'pass' ? {} : { output: notes.join('; ') }),
+    checks: { 'redis:responseTime': [redisCheck], 'queue:depth': [queueCheck] },
+  };
+  return { body, httpStatus: httpStatusOf(plain) };
+}
+
+/**
+ * Whether an `Accept` header asks for the health-check format: `application/health+json` named
+ * with a quality above 0 and not below that of `application/json` (the default body).
+ */
+export function wantsHealthJson(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  let health = 0;
+  let json = 0;
+  for (const part of accept.split(',')) {
+    const [type = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith('q='));
+    const quality = q === undefined ? 1 : Number(q.slice(2));
+    if (!Number.isFinite(quality)) continue;
+    if (type === HEALTH_JSON) health = Math.max(health, quality);
+    else if (type === 'application/json') json = Math.max(json, quality);
+  }
+  return health > 0 && health >= json;
+}

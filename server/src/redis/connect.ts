@@ -1,21 +1,60 @@
 import type { Redis } from 'ioredis';
-import { StartupError } from '../startup-output.js';
-import { closeQuietly, connectAndPing, createCommandConnection } from './connections.js';
-import { redactRedisUrl } from './redact.js';
+import { StartupError, type StartupOutput } from '../startup-output.js';
+import { RedisConnectionSpec } from './connection-spec.js';
+import { closeQuietly, connectAndPing, createCommandConnection, type RedisTarget } from './connections.js';
+import { redactSecrets } from './redact.js';
+import { judgeServerSettings, readServerSettings, type GuardPolicy } from './server-settings.js';
 
 /**
  * The command connection, answering PING within `timeoutMs`, or a StartupError carrying the
  * contract's message (password shown as ****).
  */
-export async function connectToRedis(url: string, timeoutMs: number): Promise<Redis> {
-  const redis = createCommandConnection(url, timeoutMs);
+export async function connectToRedis(target: RedisTarget, timeoutMs: number): Promise<Redis> {
+  const spec = typeof target === 'string' ? RedisConnectionSpec.fromUrl(target) : target;
+  let redis: Redis;
+  try {
+    redis = createCommandConnection(spec, timeoutMs);
+  } catch (error) {
+    // a TLS file that became unreadable since the configuration was checked
+    const reason = redactSecrets(error instanceof Error ? error.message : String(error));
+    throw new StartupError(`❌ Redis validation failed: Failed to connect to Redis at ${spec.redacted}: ${reason}`);
+  }
   // Until the caller attaches its own listener, connection errors are reported by the rejection only.
-  redis.on('error', () => undefined);
+  let lastError: unknown;
+  const remember = (error: unknown) => {
+    lastError = error;
+  };
+  redis.on('error', remember);
   try {
     await connectAndPing(redis, timeoutMs);
+    redis.off('error', remember);
+    redis.on('error', () => undefined);
     return redis;
-  } catch {
+  } catch (error) {
     await closeQuietly(redis);
-    throw new StartupError(`❌ Redis validation failed: Failed to connect to Redis at ${redactRedisUrl(url)}`);
+    // The contract's line, then why (a TLS or ACL refusal, a timeout), on a line of its own.
+    const cause = redactSecrets(describe(lastError ?? error));
+    throw new StartupError(
+      `❌ Redis validation failed: Failed to connect to Redis at ${spec.redacted}` +
+        (cause === '' ? '' : `\n   cause: ${cause}`),
+    );
   }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+}
+
+/**
+ * The production guards of CONTRACT §11, once per process at start-up: prints the `⚠` lines, or
+ * closes the connection and throws the `❌ Redis maxmemory-policy is …` StartupError.
+ */
+export async function guardRedisServer(redis: Redis, policy: GuardPolicy, output: StartupOutput): Promise<void> {
+  const verdict = judgeServerSettings(await readServerSettings(redis), policy);
+  if (verdict.refusal !== null) {
+    await closeQuietly(redis);
+    throw new StartupError(verdict.refusal);
+  }
+  for (const warning of verdict.warnings) output.warn(warning);
 }

@@ -1,5 +1,19 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { withDeadline } from '../with-timeout.js';
+import { RedisConnectionSpec } from './connection-spec.js';
+
+/**
+ * Where a connection goes: a connection spec, or its URL (`spec.url`, or any redis:// or
+ * rediss:// URL). Either way host, port, ACL user, password, db and TLS (with its CA and client
+ * certificate files) all apply.
+ */
+export type RedisTarget = RedisConnectionSpec | string;
+
+function openConnection(target: RedisTarget, options: RedisOptions): Redis {
+  const spec = typeof target === 'string' ? RedisConnectionSpec.fromUrl(target) : target;
+  const { url, tls } = spec.ioredisTarget();
+  return new Redis(url, tls === undefined ? options : { ...options, tls });
+}
 
 /**
  * A command that takes longer than this is treated as a Redis outage: long enough that a slow but
@@ -20,8 +34,8 @@ const baseOptions = (connectTimeoutMs: number): RedisOptions => ({
  * Connection for request-path commands (quota scripts, queue producer, health):
  * fails fast while Redis is down instead of queueing commands or retrying them.
  */
-export function createCommandConnection(url: string, connectTimeoutMs: number): Redis {
-  return new Redis(url, {
+export function createCommandConnection(target: RedisTarget, connectTimeoutMs: number): Redis {
+  return openConnection(target, {
     ...baseOptions(connectTimeoutMs),
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -34,8 +48,8 @@ export function createCommandConnection(url: string, connectTimeoutMs: number): 
  * Connection for BullMQ workers and queue events: blocking commands, so no command timeout and
  * `maxRetriesPerRequest: null` (BullMQ requires it; a blip must never stop a worker for good).
  */
-export function createBlockingConnection(url: string, connectTimeoutMs: number): Redis {
-  return new Redis(url, {
+export function createBlockingConnection(target: RedisTarget, connectTimeoutMs: number): Redis {
+  return openConnection(target, {
     ...baseOptions(connectTimeoutMs),
     enableOfflineQueue: true,
     maxRetriesPerRequest: null,

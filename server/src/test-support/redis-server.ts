@@ -1,14 +1,44 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { freePort } from './free-port.js';
 
+/** An ACL user (`--user name on >password rules…`). */
+export interface TestAclUser {
+  name: string;
+  password: string;
+  /** ACL rules; default `~* &* +@all` (every key and command) */
+  rules?: string[];
+}
+
 export interface RedisServerOptions {
+  /** requirepass: the password of the `default` user */
   password?: string;
   /** AOF with appendfsync always: what was acknowledged survives a restart */
   appendOnly?: boolean;
+  /**
+   * TLS only (no plain port), with a CA, a server certificate (localhost, 127.0.0.1) and a client
+   * certificate generated with openssl in the server's directory. `clientCerts: 'required'` makes
+   * Redis refuse clients that present no certificate signed by the CA (default `optional`).
+   */
+  tls?: boolean | { clientCerts: 'optional' | 'required' };
+  /** an ACL user; `url` then logs in as this user */
+  aclUser?: TestAclUser;
+  /** turn the `default` user off, so only the ACL user gets in */
+  disableDefaultUser?: boolean;
+  /** default `noeviction` */
+  maxmemoryPolicy?: string;
+  /** RDB save points (`save`); default '' (no snapshots) */
+  save?: string;
+}
+
+/** PEM files of a TLS test server: the CA, and a client certificate with its key. */
+export interface TestTlsFiles {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
 }
 
 /**
@@ -19,11 +49,24 @@ export interface RedisServerOptions {
 export class TestRedisServer {
   private process: ChildProcess | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), 'tollgate-redis-'));
+  private recentOutput = '';
+  /** the CA and a client certificate, when started with `tls` */
+  readonly tlsFiles: TestTlsFiles | null;
+  private readonly serverCert: { certFile: string; keyFile: string } | null;
 
   private constructor(
     readonly port: number,
     private readonly options: RedisServerOptions,
-  ) {}
+  ) {
+    if (options.tls === undefined || options.tls === false) {
+      this.tlsFiles = null;
+      this.serverCert = null;
+    } else {
+      const generated = generateTestCertificates(join(this.dir, 'tls'));
+      this.tlsFiles = generated.client;
+      this.serverCert = generated.server;
+    }
+  }
 
   static async start(options: RedisServerOptions = {}): Promise<TestRedisServer> {
     ensureRedisServerBinary();
@@ -32,10 +75,20 @@ export class TestRedisServer {
     return server;
   }
 
-  /** redis://[:password@]127.0.0.1:port */
+  /**
+   * redis[s]://[user:password@]127.0.0.1:port: `rediss` with `tls`, the ACL user's credentials
+   * when there is one, else the `default` user's password.
+   */
   get url(): string {
-    const auth = this.options.password === undefined ? '' : `:${encodeURIComponent(this.options.password)}@`;
-    return `redis://${auth}127.0.0.1:${this.port}`;
+    const scheme = this.tlsFiles === null ? 'redis' : 'rediss';
+    const { aclUser, password } = this.options;
+    const auth =
+      aclUser !== undefined
+        ? `${encodeURIComponent(aclUser.name)}:${encodeURIComponent(aclUser.password)}@`
+        : password === undefined
+          ? ''
+          : `:${encodeURIComponent(password)}@`;
+    return `${scheme}://${auth}127.0.0.1:${this.port}`;
   }
 
   get pid(): number | undefined {
@@ -44,16 +97,15 @@ export class TestRedisServer {
 
   private async launch(): Promise<void> {
     const args = [
-      '--port',
-      String(this.port),
+      ...this.listenArgs(),
       '--bind',
       '127.0.0.1',
       '--dir',
       this.dir,
       '--save',
-      '',
+      this.options.save ?? '',
       '--maxmemory-policy',
-      'noeviction',
+      this.options.maxmemoryPolicy ?? 'noeviction',
       '--appendonly',
       this.options.appendOnly === true ? 'yes' : 'no',
       '--appendfsync',
@@ -64,12 +116,45 @@ export class TestRedisServer {
       'warning',
     ];
     if (this.options.password !== undefined) args.push('--requirepass', this.options.password);
-    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    const { aclUser } = this.options;
+    if (aclUser !== undefined) {
+      args.push('--user', aclUser.name, 'on', `>${aclUser.password}`, ...(aclUser.rules ?? ['~*', '&*', '+@all']));
+    }
+    if (this.options.disableDefaultUser === true) args.push('--user', 'default', 'off');
+    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;
+    this.recentOutput = '';
+    const keep = (chunk: Buffer) => {
+      this.recentOutput = (this.recentOutput + chunk.toString('utf8')).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     child.on('exit', () => {
       if (this.process === child) this.process = null;
     });
-    await waitForPort(this.port, 10_000);
+    await waitForPort(this.port, 10_000, () => (child.exitCode === null ? null : this.recentOutput));
+  }
+
+  private listenArgs(): string[] {
+    const tls = this.options.tls;
+    if (this.serverCert === null || this.tlsFiles === null || tls === undefined || tls === false) {
+      return ['--port', String(this.port)];
+    }
+    const clientCerts = tls === true ? 'optional' : tls.clientCerts;
+    return [
+      '--port',
+      '0',
+      '--tls-port',
+      String(this.port),
+      '--tls-cert-file',
+      this.serverCert.certFile,
+      '--tls-key-file',
+      this.serverCert.keyFile,
+      '--tls-ca-cert-file',
+      this.tlsFiles.caFile,
+      '--tls-auth-clients',
+      clientCerts === 'required' ? 'yes' : 'optional',
+    ];
   }
 
   /** Graceful shutdown (SIGTERM); resolves when the process has exited. */
@@ -126,9 +211,80 @@ export function ensureRedisServerBinary(): void {
   }
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/**
+ * A throwaway CA, a server certificate for localhost / 127.0.0.1 and a client certificate, all
+ * signed by that CA (P-256 keys: fast), written into `dir` with openssl.
+ */
+function generateTestCertificates(dir: string): {
+  client: TestTlsFiles;
+  server: { certFile: string; keyFile: string };
+} {
+  mkdirSync(dir, { recursive: true });
+  const file = (name: string) => join(dir, name);
+  const openssl = (args: string[]) => {
+    const run = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (run.error !== undefined || run.status !== 0) {
+      throw new Error(`openssl ${args[0]} failed (is openssl on PATH?): ${run.error?.message ?? run.stderr}`);
+    }
+  };
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl([
+    'req',
+    '-x509',
+    ...newKey,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.crt'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Tollgate test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  const issue = (name: string, subject: string, extensions: string) => {
+    writeFileSync(file(`${name}.ext`), extensions);
+    openssl(['req', ...newKey, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`), '-subj', subject]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file(`${name}.crt`),
+      '-days',
+      '2',
+      '-extfile',
+      file(`${name}.ext`),
+    ]);
+    return { certFile: file(`${name}.crt`), keyFile: file(`${name}.key`) };
+  };
+  const server = issue(
+    'server',
+    '/CN=localhost',
+    'basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
+  );
+  const client = issue(
+    'client',
+    '/CN=tollgate-test-client',
+    'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n',
+  );
+  return { server, client: { caFile: file('ca.crt'), ...client } };
+}
+
+async function waitForPort(port: number, timeoutMs: number, exited: () => string | null): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const output = exited();
+    if (output !== null) throw new Error(`redis-server exited before listening on ${port}:\n${output}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ host: '127.0.0.1', port });
       socket.once('connect', () => {
