@@ -100,7 +100,7 @@ describe('Redis connection settings (built processes, real redis-server)', () =>
     const user = {
       name: 'tollgate-app',
       password: 'acl-user-secret-3390',
-      rules: ['~tollgate:*', '&tollgate:*', '+@all'],
+      rules: ['~tollgate:*', '&tollgate:*', '+@all', '-@admin', '+config|get'],
     };
     const redis = await redisWith({ aclUser: user, disableDefaultUser: true, appendOnly: true });
     expect(redis.url).toContain('tollgate-app:');
