@@ -10,7 +10,8 @@ export const KEYS_USAGE = `Usage: pnpm keys create --name NAME [--limit N --wind
   --daily-quota N    jobs.submit calls per UTC day (default DEFAULT_DAILY_JOB_QUOTA)
   --json             print the created key as JSON
 
-Creates an API key in the Redis of REDIS_URL (under REDIS_PREFIX) and prints it once.`;
+Creates an API key in the Redis of REDIS_URL, or of REDIS_HOST and its companions (TLS and
+ACL settings included), under REDIS_PREFIX, and prints it once.`;
 
 export interface CreateArgs {
   command: 'create';

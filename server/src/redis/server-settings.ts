@@ -22,9 +22,11 @@ export async function readServerSettings(redis: Redis): Promise<RedisServerSetti
     const [policy, appendOnly, save] = await Promise.all(
       ['maxmemory-policy', 'appendonly', 'save'].map((name) => configGet(redis, name)),
     );
+    // some providers answer CONFIG GET with nothing for settings they manage
+    const fromInfo = policy === undefined ? await infoField(redis, 'memory', 'maxmemory_policy') : undefined;
     return {
-      maxmemoryPolicy: policy ?? null,
-      policySource: policy === undefined ? null : 'config',
+      maxmemoryPolicy: policy ?? fromInfo ?? null,
+      policySource: policy !== undefined ? 'config' : fromInfo !== undefined ? 'info' : null,
       appendOnly: appendOnly === undefined ? null : appendOnly === 'yes',
       rdbSnapshots: save === undefined ? null : save.trim() !== '',
       configRefused: null,
