@@ -1,18 +1,27 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
+import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { Deps } from './deps.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { registerMetrics } from './http/metrics.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerConsole } from './http/static.js';
 import { trpcShapedErrorHandler } from './http/trpc-errors.js';
+import { createLeanTRPCHandler } from './http/trpc-lean-handler.js';
+import { trpcRoutes } from './http/trpc-plugin.js';
 import { trackEventStreams } from './http/event-streams.js';
 import { appRouter, type AppRouter } from './trpc/routers/app-router.js';
-import { createContextFactory } from './trpc/context.js';
+import { createContext, createContextFactory } from './trpc/context.js';
 
 export interface AppOptions {
   /** serve the built console at `/` (default true) */
   serveConsole?: boolean;
+  /**
+   * How `/trpc` is served: `lean` (default) answers queries and mutations without the stock
+   * adapter's Fetch round trip and leaves subscriptions and streaming to it; `stock` is tRPC's
+   * `fastifyTRPCPlugin` alone (the reference the differential tests compare against).
+   */
+  trpcPath?: 'lean' | 'stock';
 }
 
 /** Builds the Fastify app around `deps`. Never listens: `main.ts` does, tests use `inject`. */
@@ -27,35 +36,34 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     trustProxy: true,
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        'connect-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
-        // Served over plain HTTP on a LAN address, upgraded asset requests would never load: TLS
-        // is the proxy's business, not the page's.
-        'upgrade-insecure-requests': null,
-      },
-    },
-  });
+  await registerSecurityHeaders(app);
   registerMetrics(app, deps);
   registerHealthRoutes(app, deps);
   trackEventStreams(app);
 
+  function onError({ error, path, type }: { error: TRPCError; path: string | undefined; type: string }) {
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      deps.logger.error({ err: error.cause ?? error, path, type }, 'tRPC procedure failed');
+    }
+  }
+  const trpcOptions = {
+    router: appRouter,
+    createContext: createContextFactory(deps),
+    onError,
+  } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'];
+
   await app.register(async function trpcScope(scope) {
     scope.setErrorHandler(trpcShapedErrorHandler);
-    await scope.register(fastifyTRPCPlugin, {
-      prefix: '/trpc',
-      trpcOptions: {
-        router: appRouter,
-        createContext: createContextFactory(deps),
-        onError({ error, path, type }) {
-          if (error.code === 'INTERNAL_SERVER_ERROR') {
-            deps.logger.error({ err: error.cause ?? error, path, type }, 'tRPC procedure failed');
-          }
-        },
-      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    if (options.trpcPath === 'stock') {
+      await scope.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+      return;
+    }
+    const lean = createLeanTRPCHandler({
+      router: appRouter,
+      createContext: (req, res) => createContext(deps, req, res),
+      onError,
     });
+    await scope.register(trpcRoutes<AppRouter>, { prefix: '/trpc', trpcOptions, lean });
   });
 
   if (options.serveConsole !== false) await registerConsole(app);

@@ -16,10 +16,23 @@ export function bearerFromHeader(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
+/**
+ * The context of one request. The Authorization header wins; `connectionParams` (sent by SSE
+ * clients that cannot set headers, and only ever parsed by the stock adapter) is the fallback.
+ */
+export function createContext(
+  deps: Deps,
+  req: FastifyRequest,
+  res: FastifyReply,
+  connectionParams: Record<string, string | undefined> | null = null,
+): Context {
+  const fromParams = connectionParams?.['token'];
+  const bearer = bearerFromHeader(req.headers.authorization) ?? (typeof fromParams === 'string' ? fromParams : null);
+  return { deps, req, res, bearer };
+}
+
+/** `createContext` in the shape the stock Fastify adapter calls it. */
 export function createContextFactory(deps: Deps) {
-  return function createContext({ req, res, info }: CreateFastifyContextOptions): Context {
-    const fromParams = info.connectionParams?.['token'];
-    const bearer = bearerFromHeader(req.headers.authorization) ?? (typeof fromParams === 'string' ? fromParams : null);
-    return { deps, req, res, bearer };
-  };
+  return ({ req, res, info }: CreateFastifyContextOptions): Context =>
+    createContext(deps, req, res, info.connectionParams);
 }
