@@ -41,6 +41,7 @@ export interface QuotaCost {
 
 export interface RateState {
   limit: number;
+  /** limit − the window's count as the store accounts it (on Redis, leased permits count as used) */
   remaining: number;
   windowSec: number;
   /** epoch ms at which one more call would be admitted (now when one would be now) */
@@ -75,8 +76,9 @@ export interface CounterStore extends BackendProbe {
   /** Checks a presented key (by id and full hash) without consuming anything. */
   authenticate(keyId: string, keyHash: string): Promise<AuthResult>;
   /**
-   * Authenticates the key by hash and, when admitted, consumes `cost` atomically — one round trip
-   * on Redis. A refused call consumes nothing.
+   * Authenticates the key by hash and, when admitted, consumes `cost` atomically — at most one
+   * round trip on Redis, none for a call of a hot key admitted from a lease of permits Redis
+   * already counted (counters/permits.md). A refused call consumes nothing.
    */
   consume(keyId: string, keyHash: string, cost: QuotaCost): Promise<ConsumeResult>;
   getKey(id: string): Promise<StoredKey | null>;

@@ -1,17 +1,15 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
-import {
-  storedKeyOf,
-  type ConsumeResult,
-  type CounterStore,
-  type NewKey,
-  type QuotaCost,
-  type StoredKey,
-} from './counter-store.js';
+import { storedKeyOf, type CounterStore, type NewKey, type StoredKey } from './counter-store.js';
+import { connectionEpoch } from './permits/connection-epoch.js';
+import { createPermitDispenser, type PermitStats } from './permits/permit-dispenser.js';
+import { permitOptions, type PermitOptions } from './permits/permit-policy.js';
 import { dailyState, keyUsage, rateState } from './quota-state.js';
+import { createQuotaScript, statesOf } from './quota-script.js';
 import { KEY_ID_PATTERN, redisKeyNames } from './redis-keys.js';
-import { DAILY_COUNTER_MARGIN_MS, withCounterScripts } from './redis-scripts.js';
+import { withCounterScripts } from './redis-scripts.js';
 import { utcDayNumber } from './utc-day.js';
+import { windowGeometry } from './sliding-window.js';
 
 export interface RedisCounterStoreOptions {
   /** a command connection (enableOfflineQueue: false, short commandTimeout); not owned by the store */
@@ -19,22 +17,19 @@ export interface RedisCounterStoreOptions {
   prefix: string;
   /** injected clock for tests; when omitted, every decision uses Redis TIME, shared by all instances */
   clock?: Clock;
+  /** hot-key permits (see permits.md): on by default; `false` makes every guarded call exact */
+  permits?: Partial<PermitOptions> | false;
 }
 
-/** The script's answer about one key: what it decided and what it counted. */
-interface ScriptAnswer {
-  status: 0 | 1 | 2;
-  now: number;
-  key: StoredKey;
-  rateCount: number;
-  rateResetAt: number;
-  dailyUsed: number;
-}
-
-const MAX_DAY_RETRIES = 3;
-
-function num(value: string | number | null | undefined): number {
-  return typeof value === 'number' ? value : Number(value);
+/** The Redis store: the CounterStore, plus a view of its permit dispenser. */
+export interface RedisCounterStore extends CounterStore {
+  readonly permits: {
+    stats(): PermitStats;
+    /** leases this instance holds right now */
+    readonly leases: number;
+    /** ends expired leases and hands back every unused permit waiting to go back */
+    sweep(): Promise<void>;
+  };
 }
 
 function storedKeyFromHash(id: string, hash: Record<string, string>): StoredKey | null {
@@ -51,69 +46,27 @@ function storedKeyFromHash(id: string, hash: Record<string, string>): StoredKey 
 }
 
 /**
- * API keys and exact sliding-window counters in Redis. Each guarded call is one EVALSHA of
- * `consume-3.lua`, which authenticates, checks and consumes atomically.
+ * API keys and exact sliding-window counters in Redis. A guarded call is one EVALSHA of
+ * `consume-3.lua`, which authenticates, checks and consumes atomically; calls of a key that is hot
+ * on this instance are admitted from short leases of permits counted in Redis (permits.md).
  */
-export function createRedisCounterStore({ redis, prefix, clock }: RedisCounterStoreOptions): CounterStore {
+export function createRedisCounterStore({
+  redis,
+  prefix,
+  clock,
+  permits,
+}: RedisCounterStoreOptions): RedisCounterStore {
   const scripts = withCounterScripts(redis);
   const names = redisKeyNames(prefix);
   const localNow = () => (clock === undefined ? Date.now() : clock());
-
-  /** Runs the quota script; `keyHash` '' reads without authenticating. */
-  async function runScript(
-    id: string,
-    keyHash: string,
-    cost: QuotaCost,
-  ): Promise<ScriptAnswer | 'unknown' | 'revoked'> {
-    if (!KEY_ID_PATTERN.test(id)) return 'unknown';
-    let now = localNow();
-    for (let attempt = 0; attempt < MAX_DAY_RETRIES; attempt++) {
-      const day = utcDayNumber(now);
-      const reply = await scripts.tollgateConsume(
-        names.meta(id),
-        names.rate(id),
-        names.daily(id, day),
-        keyHash,
-        cost.rate ? '1' : '0',
-        cost.daily ? '1' : '0',
-        clock === undefined ? '' : String(now),
-        String(day),
-        String(DAILY_COUNTER_MARGIN_MS),
-      );
-      const status = num(reply[0]);
-      if (status === -1) return 'unknown';
-      if (status === -2) return 'revoked';
-      if (status === -3) {
-        // Redis TIME is on another UTC day than our clock (we are within clock skew of midnight).
-        now = clock === undefined ? num(reply[1]) : clock();
-        continue;
-      }
-      const revokedAt = num(reply[10]);
-      return {
-        status: status as 0 | 1 | 2,
-        now: num(reply[1]),
-        rateCount: num(reply[2]),
-        rateResetAt: num(reply[3]),
-        dailyUsed: num(reply[4]),
-        key: {
-          id,
-          name: String(reply[5] ?? ''),
-          rateLimit: { limit: num(reply[6]), windowSec: num(reply[7]) },
-          dailyJobQuota: num(reply[8]),
-          createdAt: num(reply[9]),
-          revokedAt: revokedAt < 0 ? null : revokedAt,
-        },
-      };
-    }
-    throw new Error('quota script kept answering for another UTC day');
-  }
-
-  function states(answer: ScriptAnswer) {
-    return {
-      rate: rateState(answer.key, answer.rateCount, answer.rateResetAt),
-      daily: dailyState(answer.key, answer.dailyUsed, answer.now),
-    };
-  }
+  const mono = clock ?? (() => performance.now());
+  const runScript = createQuotaScript(redis, names, clock, mono);
+  const dispenser = createPermitDispenser({
+    run: runScript,
+    mono,
+    options: permitOptions(permits),
+    connection: connectionEpoch(redis),
+  });
 
   async function getKey(id: string): Promise<StoredKey | null> {
     if (!KEY_ID_PATTERN.test(id)) return null;
@@ -155,20 +108,7 @@ export function createRedisCounterStore({ redis, prefix, clock }: RedisCounterSt
       return { outcome: 'ok', key };
     },
 
-    async consume(keyId, keyHash, cost): Promise<ConsumeResult> {
-      const answer = await runScript(keyId, keyHash, cost);
-      if (answer === 'unknown' || answer === 'revoked') return { outcome: 'unauthorized', reason: answer };
-      const { rate, daily } = states(answer);
-      if (answer.status === 0) return { outcome: 'admitted', key: answer.key, rate, daily, now: answer.now };
-      return {
-        outcome: 'limited',
-        kind: answer.status === 1 ? 'rate' : 'daily',
-        key: answer.key,
-        rate,
-        daily,
-        now: answer.now,
-      };
-    },
+    consume: (keyId, keyHash, cost) => dispenser.consume(keyId, keyHash, cost),
 
     getKey,
 
@@ -188,18 +128,21 @@ export function createRedisCounterStore({ redis, prefix, clock }: RedisCounterSt
     },
 
     async usage(key) {
-      const answer = await runScript(key.id, '', { rate: false, daily: false });
+      // Leased permits count as used: this is the window as Redis accounts it.
+      const answer = await runScript(key.id, '', { cost: { rate: false, daily: false } });
       const now = localNow();
       if (answer === 'unknown' || answer === 'revoked') {
         return keyUsage(rateState(key, 0, now), dailyState(key, 0, now));
       }
-      const { rate, daily } = states(answer);
+      const { rate, daily } = statesOf(answer);
       return keyUsage(rate, daily);
     },
 
     async revokeKey(id) {
       if (!KEY_ID_PATTERN.test(id)) return null;
       const found = await scripts.tollgateRevoke(names.meta(id), clock === undefined ? '' : String(clock()));
+      // Refused here at once; other instances refuse it when their lease ends (≤ leaseMs).
+      dispenser.forget(id);
       return found === 1 ? getKey(id) : null;
     },
 
@@ -208,12 +151,25 @@ export function createRedisCounterStore({ redis, prefix, clock }: RedisCounterSt
       if (key === null) return null;
       // Today's counter, and its neighbours in case our clock and Redis TIME straddle midnight.
       const day = utcDayNumber(localNow());
-      await redis.del(names.rate(id), names.daily(id, day - 1), names.daily(id, day), names.daily(id, day + 1));
+      const { windowMs, bucketMs } = windowGeometry(key.rateLimit.windowSec);
+      // Permits still out on leases stay counted (reset-rate-1.lua); ours go back right after.
+      await scripts.tollgateResetRate(names.rate(id), String(windowMs + bucketMs));
+      await redis.del(names.daily(id, day - 1), names.daily(id, day), names.daily(id, day + 1));
+      await dispenser.settle(id);
       return key;
     },
 
+    permits: {
+      stats: dispenser.stats,
+      get leases() {
+        return dispenser.leases;
+      },
+      sweep: () => dispenser.sweep(),
+    },
+
     async close() {
-      // The connection belongs to the caller (deps closes it).
+      // Unused permits go back; the connection belongs to the caller (deps closes it after this).
+      await dispenser.close();
     },
   };
 }

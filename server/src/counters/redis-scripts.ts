@@ -8,6 +8,7 @@ type ScriptReply = Array<string | number | null>;
 
 /** The counter store's Lua scripts, as commands on a connection (one EVALSHA each). */
 export interface CounterScripts {
+  /** See scripts/consume-3.lua for every argument and the reply. */
   tollgateConsume(
     metaKey: string,
     rateKey: string,
@@ -18,8 +19,15 @@ export interface CounterScripts {
     now: string,
     day: string,
     dailyMarginMs: string,
+    leaseWanted: string,
+    leaseMs: string,
+    leaseFairShare: string,
+    leaseMin: string,
+    returnBucket: string,
+    returnPermits: string,
   ): Promise<ScriptReply>;
   tollgateRevoke(metaKey: string, now: string): Promise<number>;
+  tollgateResetRate(rateKey: string, fallbackTtlMs: string): Promise<number>;
 }
 
 const script = (file: string) => readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8');
@@ -32,6 +40,9 @@ export function withCounterScripts(redis: Redis): Redis & CounterScripts {
   }
   if (typeof typed.tollgateRevoke !== 'function') {
     redis.defineCommand('tollgateRevoke', { numberOfKeys: 1, lua: script('revoke-1.lua') });
+  }
+  if (typeof typed.tollgateResetRate !== 'function') {
+    redis.defineCommand('tollgateResetRate', { numberOfKeys: 1, lua: script('reset-rate-1.lua') });
   }
   return redis as Redis & CounterScripts;
 }

@@ -11,6 +11,9 @@ export function secondsUntil(resetAt: number, now: number): number {
 /**
  * Sets RateLimit-* headers for the rate window. In a batch, every call merges into the same
  * reply and the most restrictive values win (lowest remaining, latest reset).
+ * `RateLimit-Remaining` is what is left as the store accounts it: on Redis, permits leased to
+ * instances count as used, and a call admitted from a lease reports Redis's count at the lease's
+ * grant, ≤ leaseMs old (counters/permits.md).
  */
 export function setRateHeaders(reply: FastifyReply, rate: RateState, now: number): void {
   const next = { limit: rate.limit, remaining: rate.remaining, resetSec: secondsUntil(rate.resetAt, now) };
