@@ -33,7 +33,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
     routerOptions: { maxParamLength: 5000 },
-    trustProxy: true,
+    // The client address (admin-token attempt limits) is the socket's unless TRUST_PROXY names the proxies.
+    trustProxy: deps.config.trustProxy === false ? false : [...deps.config.trustProxy],
   });
 
   await registerSecurityHeaders(app);

@@ -33,6 +33,20 @@ const redisUrl = z
 
 const filePath = (name: string) => z.string().trim().min(1, `${name} must be a file path`);
 
+/**
+ * Whose X-Forwarded-For to believe: `false` (the socket's address is the client's) or a
+ * comma-separated list of proxy addresses / CIDRs (`10.0.0.1,192.168.0.0/16`).
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .refine(
+    (value) =>
+      value === 'false' || value.split(',').every((entry) => /^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(entry.trim())),
+    'must be false or a comma-separated list of proxy addresses or CIDRs',
+  )
+  .transform((value): false | string[] => (value === 'false' ? false : value.split(',').map((entry) => entry.trim())));
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** The environment variables of CONTRACT.md §2 and §11, with their defaults. */
@@ -57,6 +71,7 @@ export const envSchema = z.object({
   REDIS_TLS_CERT_FILE: filePath('REDIS_TLS_CERT_FILE').optional(),
   REDIS_TLS_KEY_FILE: filePath('REDIS_TLS_KEY_FILE').optional(),
   ALLOW_EVICTING_REDIS: booleanFlag.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   DEMO_MODE: booleanFlag.default(false),
   ENVIRONMENT: z.string().trim().min(1).default('development'),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -128,6 +143,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** start even though Redis's maxmemory-policy is not noeviction (then a ⚠ line) */
   readonly allowEvictingRedis: boolean;
+  /** TRUST_PROXY: false, or the proxies whose X-Forwarded-For names the client */
+  readonly trustProxy: false | readonly string[];
   /** `⚠` lines about the configuration (settings that are ignored), printed at start-up */
   readonly notices: readonly string[];
   readonly demoMode: boolean;
@@ -208,6 +225,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, role: ProcessRole = 'server'
     redis: connection.spec,
     redisUrl: connection.spec?.url,
     allowEvictingRedis: e.ALLOW_EVICTING_REDIS,
+    trustProxy: e.TRUST_PROXY === false ? false : Object.freeze(e.TRUST_PROXY),
     notices: Object.freeze(connection.notices),
     demoMode: e.DEMO_MODE,
     environment: e.ENVIRONMENT,

@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Clock } from './clock.js';
 import type { CounterStore } from './counters/counter-store.js';
+import type { FailedAttempts } from './auth/failed-attempts.js';
+import { createMemoryFailedAttempts } from './auth/memory-failed-attempts.js';
+import { createRedisFailedAttempts } from './auth/redis-failed-attempts.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { createRedisCounterStore } from './counters/redis-counter-store.js';
 import { createMemoryCounterStore } from './counters/memory-counter-store.js';
@@ -20,6 +23,8 @@ export interface Deps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly counters: CounterStore;
+  /** failed admin-token attempts per client address (across instances on Redis) */
+  readonly adminAttempts: FailedAttempts;
   readonly queue: JobQueue;
   /** compiles and validates off the event loop when it can be expensive, within budgets */
   readonly validation: ValidationService;
@@ -82,6 +87,7 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
       logger,
       clock,
       counters,
+      adminAttempts: createRedisFailedAttempts({ redis, prefix: config.redisPrefix, clock }),
       queue,
       validation,
       kinds,
@@ -104,6 +110,7 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
     logger,
     clock,
     counters,
+    adminAttempts: createMemoryFailedAttempts(clock),
     queue,
     validation,
     kinds,

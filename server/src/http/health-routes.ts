@@ -29,7 +29,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/livez', async (_request, reply) => reply.header('Cache-Control', 'no-store').send({ status: 'alive' }));
 
-  app.get('/admin/health/redis', { preHandler: adminOnly(deps.config.adminToken) }, async (_request, reply) =>
+  app.get('/admin/health/redis', { preHandler: adminOnly(deps) }, async (_request, reply) =>
     reply.header('Cache-Control', 'no-store').send(await readAdminRedisHealth(deps)),
   );
 }

@@ -76,7 +76,7 @@ export function registerMetrics(app: FastifyInstance, deps: Deps): Registry {
     );
   });
 
-  app.get('/metrics', { preHandler: adminOnly(deps.config.adminToken) }, async (_request, reply) =>
+  app.get('/metrics', { preHandler: adminOnly(deps) }, async (_request, reply) =>
     reply.header('Content-Type', registry.contentType).send(await registry.metrics()),
   );
   return registry;

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import { bearerFromHeader } from '../auth/bearer.js';
 import type { Deps } from '../deps.js';
 
 export interface Context {
@@ -10,11 +11,6 @@ export interface Context {
   bearer: string | null;
 }
 
-export function bearerFromHeader(header: string | undefined): string | null {
-  if (header === undefined) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1] ?? null;
-}
 
 /**
  * The context of one request. The Authorization header wins; `connectionParams` (sent by SSE

@@ -59,7 +59,7 @@ const heavySchema = {
 
 /**
  * A job that keeps a worker busy for some tens of milliseconds (`size` items validated by the
- * interpreting engine; ~85 KB: submit at most ten per batched request), with a mix of valid and
+ * interpreting engine; ~85 KB: submit a few per batched request), with a mix of valid and
  * invalid documents that depends on `seed`.
  */
 export function heavyJob(seed: number, size = 8_000): SubmitJobInput {

@@ -36,8 +36,8 @@ describe('Redis restarted while jobs are queued (AOF, built worker, real Redis)'
     });
     await worker.ready();
     const acknowledged = new Map<string, number>();
-    for (let start = 0; start < QUEUED; start += 10) {
-      const seeds = Array.from({ length: 10 }, (_, i) => start + i);
+    for (let start = 0; start < QUEUED; start += 5) {
+      const seeds = Array.from({ length: 5 }, (_, i) => start + i);
       const answers = await Promise.all(seeds.map((seed) => client.jobs.submit.mutate(heavyJob(seed))));
       answers.forEach((answer, i) => acknowledged.set(answer.jobId, seeds[i]!));
     }

@@ -46,8 +46,8 @@ describe('two worker processes, one SIGKILLed mid-run (built worker, real Redis)
       return started;
     });
     const submitted = new Map<string, number>();
-    for (let start = 0; start < JOBS; start += 10) {
-      const batch = Array.from({ length: Math.min(10, JOBS - start) }, (_, i) => start + i);
+    for (let start = 0; start < JOBS; start += 5) {
+      const batch = Array.from({ length: Math.min(5, JOBS - start) }, (_, i) => start + i);
       const answers = await Promise.all(batch.map((seed) => client.jobs.submit.mutate(heavyJob(seed))));
       answers.forEach((answer, i) => submitted.set(answer.jobId, batch[i]!));
     }

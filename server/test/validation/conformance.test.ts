@@ -77,7 +77,8 @@ let app: TestApp;
 let apiKey: string;
 
 beforeAll(async () => {
-  app = await createTestApp({ backend: 'memory' });
+  // Budgets are not under test here: a loaded machine must not turn a slow compile into a 422.
+  app = await createTestApp({ backend: 'memory', env: { VALIDATION_BUDGET_MS: '60000' } });
   apiKey = (await createKey(app.app, { rateLimit: { limit: 1_000_000, windowSec: 60 } })).apiKey;
 });
 afterAll(() => app.close());

@@ -144,8 +144,8 @@ for (const backend of ['redis', 'memory'] as const) {
         const elapsed = performance.now() - started;
         delay.disable();
         hostile.expect(await answer);
-        // Within its budget, plus the time to move half a megabyte in and out.
-        expect(elapsed).toBeLessThan(BUDGET_MS + 2000);
+        // Answered, not stalled: its budget plus generous time to move half a megabyte in and out.
+        expect(elapsed).toBeLessThan(BUDGET_MS + 9000);
         expect(Math.max(...latencies)).toBeLessThan(500);
         expect(delay.max / 1e6).toBeLessThan(BUDGET_MS / 4);
       });
