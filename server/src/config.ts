@@ -94,6 +94,7 @@ export const envSchema = z.object({
   VALIDATION_BUDGET_MS: positiveInt('VALIDATION_BUDGET_MS').max(600_000).default(1000),
   JOB_BUDGET_MS: positiveInt('JOB_BUDGET_MS').max(86_400_000).default(60_000),
   VALIDATION_THREADS: positiveInt('VALIDATION_THREADS').max(256).default(availableParallelism()),
+  CACHE_DEFAULT_TTL_SEC: positiveInt('CACHE_DEFAULT_TTL_SEC').max(2_592_000).default(60),
 });
 
 /** The part of the schema that places the Redis connection. */
@@ -172,6 +173,8 @@ export interface Config {
   readonly jobBudgetMs: number;
   /** worker threads that compile schemas and validate documents off the event loop */
   readonly validationThreads: number;
+  /** TTL of response-cache entries that declare none (CACHE_DEFAULT_TTL_SEC) */
+  readonly cacheDefaultTtlSec: number;
 }
 
 export class ConfigError extends Error {
@@ -246,6 +249,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, role: ProcessRole = 'server'
     validationBudgetMs: e.VALIDATION_BUDGET_MS,
     jobBudgetMs: e.JOB_BUDGET_MS,
     validationThreads: e.VALIDATION_THREADS,
+    cacheDefaultTtlSec: e.CACHE_DEFAULT_TTL_SEC,
   });
 }
 

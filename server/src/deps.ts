@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Clock } from './clock.js';
 import type { CounterStore } from './counters/counter-store.js';
+import type { CacheStore } from './cache/cache-store.js';
+import { createMemoryCacheStore } from './cache/memory-cache-store.js';
+import { createRedisCacheStore } from './cache/redis-cache-store.js';
 import type { FailedAttempts } from './auth/failed-attempts.js';
 import { createMemoryFailedAttempts } from './auth/memory-failed-attempts.js';
 import { createRedisFailedAttempts } from './auth/redis-failed-attempts.js';
@@ -26,6 +29,8 @@ export interface Deps {
   /** failed admin-token attempts per client address (across instances on Redis) */
   readonly adminAttempts: FailedAttempts;
   readonly queue: JobQueue;
+  /** the response cache (procedures reach it as `ctx.cache`) */
+  readonly cache: CacheStore;
   /** compiles and validates off the event loop when it can be expensive, within budgets */
   readonly validation: ValidationService;
   readonly kinds: JobKinds;
@@ -82,6 +87,13 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
     const queue = await bullmqQueueFor({ ...config, redisUrl: config.redis.url }, redis, logger, kinds);
     output.ok('✓ Redis queue service connected');
     output.ok('✓ Queue service initialized (Redis)');
+    const cache = createRedisCacheStore({
+      redis,
+      prefix: config.redisPrefix,
+      defaultTtlSec: config.cacheDefaultTtlSec,
+      clock,
+      onConnectionError: (error) => logger.warn({ err: { message: error.message } }, 'redis cache subscriber error'),
+    });
     return {
       config,
       logger,
@@ -89,12 +101,14 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
       counters,
       adminAttempts: createRedisFailedAttempts({ redis, prefix: config.redisPrefix, clock }),
       queue,
+      cache,
       validation,
       kinds,
       redis,
       async close() {
         await queue.close();
         await counters.close();
+        await cache.close();
         await closeQuietly(redis);
         await validation.close();
       },
@@ -105,6 +119,7 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
   output.warn('⚠ DEMO_MODE: quotas are per process, jobs are not durable and all data is lost on restart');
   const counters = createMemoryCounterStore({ clock });
   const queue = createMemoryJobQueue({ kinds, clock, logger, workerCloseTimeoutMs: WORKER_CLOSE_TIMEOUT_MS });
+  const cache = createMemoryCacheStore({ clock, defaultTtlSec: config.cacheDefaultTtlSec });
   return {
     config,
     logger,
@@ -112,12 +127,14 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
     counters,
     adminAttempts: createMemoryFailedAttempts(clock),
     queue,
+    cache,
     validation,
     kinds,
     redis: null,
     async close() {
       await queue.close();
       await counters.close();
+      await cache.close();
       await validation.close();
     },
   };
