@@ -1,180 +1,60 @@
-import type { AddressInfo } from 'node:net';
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { createTollgateClient } from '../src/client/index.js';
-import { createJobKinds } from '../src/jobs/registry.js';
-import { createValidationService } from '../src/validation/validation-service.js';
-import { createProcessor } from '../src/queue/bullmq-worker.js';
-import type { QueuedJobData } from '../src/queue/bullmq-job-mapper.js';
-import type { JobQueue } from '../src/queue/job-queue.js';
-import { TestRedisServer } from '../src/test-support/redis-server.js';
-import { createTestApp, TEST_ADMIN_TOKEN } from '../src/test-support/test-app.js';
-import type { BenchRow } from './bench-row.js';
+import type { Redis } from 'ioredis';
+import { benchIntake, type IntakeRow } from './jobs-intake.js';
+import {
+  benchProcessing,
+  rawDrainer,
+  tollgateDrainer,
+  type Drainer,
+  type ProcessingRow,
+  type WorkerKind,
+} from './jobs-processing.js';
+import type { LoadProcess } from './load-process.js';
+import type { BenchSettings } from './settings.js';
+import { createBenchKey, startTollgateServer, type TollgateServer } from './tollgate-process.js';
 
-/** How long each producer measurement runs; how many jobs each drain measurement processes. */
-const SUBMIT_MS = 1500;
-const IN_FLIGHT = 32;
-const DRAIN_JOBS = 2000;
-const WORKER_CONCURRENCY = 8;
-
-/** The job every row uses: a small schema and five documents (two invalid). */
-const JOB = {
-  schema: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } }, required: ['id'] },
-  documents: [{ id: 1, name: 'a' }, { id: 2 }, { name: 'no id' }, { id: 'x' }, { id: 5, name: 'e' }],
-};
-
-/** Runs `op` from `inFlight` loops for `ms`; ops per second. */
-async function measure(
-  op: () => Promise<unknown>,
-  inFlight: number,
-  ms: number,
-): Promise<{ rate: number; done: number }> {
-  for (let i = 0; i < 20; i++) await op();
-  let done = 0;
-  const started = performance.now();
-  const deadline = started + ms;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (performance.now() < deadline) {
-        await op();
-        done++;
-      }
-    }),
-  );
-  return { rate: (done * 1000) / (performance.now() - started), done };
+export interface JobsContext {
+  redisUrl: string;
+  redis: Redis;
+  load: LoadProcess;
+  peersDir: string;
+  dir: string;
+  adminToken: string;
 }
 
-/** Jobs per second from `start` until `drained()`. */
-async function drainRate(start: () => void, drained: () => Promise<boolean>, total: number): Promise<number> {
-  const started = performance.now();
-  start();
-  for (;;) {
-    if (await drained()) return (total * 1000) / (performance.now() - started);
-    if (performance.now() - started > 60_000) throw new Error('drain did not finish within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+export interface JobsSection {
+  settings: Pick<BenchSettings, 'intake' | 'processing'>;
+  intake: IntakeRow[];
+  processing: ProcessingRow[];
 }
 
-/** Raw BullMQ: Queue.add, then a Worker with the same processor (validate kind, progress reports). */
-async function rawBullmqRows(redisUrl: string): Promise<BenchRow[]> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue<QueuedJobData>('raw', { connection, prefix: 'bench-raw' });
-  // The same processor as Tollgate's worker: validation on worker threads.
-  const validation = createValidationService({ threads: 2, budgetMs: 1000, jobBudgetMs: 60_000 });
+/**
+ * Tollgate's job path against raw BullMQ on the bench's Redis: intake (the load process submits)
+ * and processing (worker processes drain queued jobs), every contender a process of its own.
+ */
+export async function benchJobs(
+  settings: Pick<BenchSettings, 'intake' | 'processing'>,
+  context: JobsContext,
+): Promise<JobsSection> {
+  const serverOptions = { redisUrl: context.redisUrl, dir: context.dir, adminToken: context.adminToken };
+  const env = { RUN_WORKER: 'false' };
+  const servers = await Promise.allSettled([
+    startTollgateServer({ ...serverOptions, name: 'tollgate-intake', prefix: 'bench-intake', env }),
+    startTollgateServer({ ...serverOptions, name: 'tollgate-processing', prefix: 'bench-processing', env }),
+  ]);
+  const running = servers.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const drainers: Partial<Record<WorkerKind, Drainer>> = {};
   try {
-    const add = () => queue.add('validate', { ownerKeyId: 'bench', input: JOB });
-    const produced = await measure(add, IN_FLIGHT, SUBMIT_MS);
-    await queue.obliterate({ force: true });
-    await queue.addBulk(
-      Array.from({ length: DRAIN_JOBS }, () => ({ name: 'validate', data: { ownerKeyId: 'bench', input: JOB } })),
-    );
-    let worker: Worker<QueuedJobData> | undefined;
-    const processed = await drainRate(
-      () => {
-        worker = new Worker<QueuedJobData>('raw', createProcessor(createJobKinds(validation)), {
-          connection: workerConnection,
-          prefix: 'bench-raw',
-          concurrency: WORKER_CONCURRENCY,
-        });
-      },
-      async () => (await queue.getCompletedCount()) >= DRAIN_JOBS,
-      DRAIN_JOBS,
-    );
-    await worker?.close();
-    return [
-      { name: `raw BullMQ Queue.add, ${IN_FLIGHT} in flight`, opsPerSec: produced.rate, note: 'baseline producer' },
-      {
-        name: `raw BullMQ Worker (concurrency ${WORKER_CONCURRENCY}), same processor`,
-        opsPerSec: processed,
-        note: `${DRAIN_JOBS} queued jobs drained; 5 documents, 4 progress reports each`,
-      },
-    ];
+    const failed = servers.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    const [intakeServer, processingServer] = running as [TollgateServer, TollgateServer];
+    const intake = await benchIntake(settings.intake, context, intakeServer, await createBenchKey(intakeServer));
+    const processingKey = await createBenchKey(processingServer);
+    drainers.tollgate = tollgateDrainer(context, processingServer, processingKey, 'bench-processing');
+    drainers.raw = rawDrainer(context);
+    const processing = await benchProcessing(settings.processing, { tollgate: drainers.tollgate, raw: drainers.raw });
+    return { settings, intake, processing };
   } finally {
-    await queue.close();
-    await validation.close();
-    connection.disconnect();
-    workerConnection.disconnect();
-  }
-}
-
-/** Nothing left to run (completed counts are capped by retention, so they cannot be the measure). */
-async function isDrained(queue: JobQueue): Promise<boolean> {
-  const counts = await queue.counts();
-  return counts.waiting + counts.delayed + counts.active === 0;
-}
-
-/** Tollgate: jobs.submit through the typed client over HTTP, then its worker, then both at once. */
-async function tollgateRows(redisUrl: string): Promise<BenchRow[]> {
-  const testApp = await createTestApp({ backend: 'redis', redisUrl, env: { REDIS_PREFIX: 'bench-jobs' } });
-  try {
-    await testApp.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = testApp.app.server.address() as AddressInfo;
-    const url = `http://127.0.0.1:${port}`;
-    const admin = createTollgateClient({ url, adminToken: TEST_ADMIN_TOKEN });
-    const { apiKey } = await admin.admin.keys.create.mutate({
-      name: 'bench',
-      rateLimit: { limit: 1_000_000_000, windowSec: 60 },
-      dailyJobQuota: 1_000_000_000,
-    });
-    const client = createTollgateClient({ url, apiKey });
-    const queue = testApp.deps.queue;
-    const submit = () => client.jobs.submit.mutate(JOB);
-
-    await queue.pause();
-    const submitted = await measure(submit, IN_FLIGHT, SUBMIT_MS);
-    const backlog = (await queue.counts()).waiting;
-    const worker = queue.startWorker(WORKER_CONCURRENCY);
-    const processed = await drainRate(
-      () => void queue.resume(),
-      () => isDrained(queue),
-      backlog,
-    );
-
-    // End to end: submissions and one worker at the same time.
-    const endToEndJobs = 1000;
-    const started = performance.now();
-    let sent = 0;
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (sent < endToEndJobs) {
-          sent++;
-          await submit();
-        }
-      }),
-    );
-    while (!(await isDrained(queue))) await new Promise((resolve) => setTimeout(resolve, 20));
-    const endToEnd = (sent * 1000) / (performance.now() - started);
-    await worker.close();
-
-    return [
-      {
-        name: `Tollgate jobs.submit via typed tRPC client, ${IN_FLIGHT} in flight`,
-        opsPerSec: submitted.rate,
-        note: 'HTTP (httpBatchLink) + auth + rate & daily quota + zod + schema compile (cached) + index + Queue.add',
-      },
-      {
-        name: `Tollgate worker (concurrency ${WORKER_CONCURRENCY})`,
-        opsPerSec: processed,
-        note: `${backlog} queued jobs drained`,
-      },
-      {
-        name: 'Tollgate end to end: submit via tRPC + one worker',
-        opsPerSec: endToEnd,
-        note: `${sent} jobs from first submit to last completion`,
-      },
-    ];
-  } finally {
-    await testApp.close();
-  }
-}
-
-/** Tollgate's job path next to raw BullMQ on a private redis-server (~10 s). */
-export async function benchJobs(): Promise<BenchRow[]> {
-  const server = await TestRedisServer.start();
-  try {
-    return [...(await rawBullmqRows(server.url)), ...(await tollgateRows(server.url))];
-  } finally {
-    await server.destroy();
+    await Promise.all(Object.values(drainers).map((drainer) => drainer.close()));
+    await Promise.all(running.map((server) => server.process.stop()));
   }
 }

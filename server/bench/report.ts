@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import type { BenchRow } from './bench-row.js';
 import type { ProfileCategory, ProfileSummary } from './cpu-profile.js';
 import { markdownTable } from './markdown.js';
 import type { ValidationComparison } from './validation.js';
@@ -9,25 +8,6 @@ import type { ValidationComparison } from './validation.js';
 export interface ReportSection {
   title: string;
   lines: string[];
-}
-
-/** The table of the ops/s groups: the first row is the baseline; the ratio is ops/s ÷ baseline ops/s. */
-export function opsTable(rows: readonly BenchRow[]): string[] {
-  const baseline = rows[0]?.opsPerSec ?? 1;
-  return markdownTable(
-    [
-      { header: 'benchmark' },
-      { header: 'ops/s', align: 'right' },
-      { header: 'ratio to first row', align: 'right' },
-      { header: 'note' },
-    ],
-    rows.map((row) => [
-      row.name,
-      Math.round(row.opsPerSec).toLocaleString('en-US'),
-      baseline > 0 ? (row.opsPerSec / baseline).toFixed(2) : 'n/a',
-      row.note ?? '',
-    ]),
-  );
 }
 
 /** `7.0.15` from `redis-server --version`, or undefined when there is none on PATH. */
@@ -45,9 +25,7 @@ export function machineLines(redis: string | undefined): string[] {
     `- CPU: ${cpu}, ${os.availableParallelism()} cores available (\`os.availableParallelism()\`)`,
     `- Memory: ${memoryGiB} GiB; OS: ${os.type()} ${os.release()} (${process.arch})`,
     `- Node.js: ${process.version}`,
-    redis === undefined
-      ? '- Redis: not started in this run (`--quick` runs the in-process validation benchmark only)'
-      : `- Redis: ${redis}, a \`redis-server\` the benchmark started on a free loopback port (no persistence)`,
+    `- Redis: ${redis ?? 'unknown version'}, a \`redis-server\` the benchmark started on a free loopback port (no persistence)`,
   ];
 }
 

@@ -1,0 +1,164 @@
+import { join } from 'node:path';
+import { freePort } from '../src/test-support/free-port.js';
+import { Spawned } from './spawned.js';
+import { TOLLGATE_DIST } from './standalone-scripts.js';
+import { startTollgateServer } from './tollgate-process.js';
+
+/** The body every POST contender gets: a 1-property schema and a document that passes. */
+export const VALIDATE_BODY = '{"schema":{"type":"object","properties":{"a":{"type":"string"}}},"document":{"a":"x"}}';
+
+export type HttpContenderId = 'guarded' | 'unguarded' | 'fastify-rate-limit' | 'trpc-limiter' | 'ceiling' | 'health';
+
+export interface HttpContender {
+  id: HttpContenderId;
+  /** the row's name */
+  label: string;
+  /** what one request does there */
+  what: string;
+  method: 'GET' | 'POST';
+  path: string;
+  /** a probe's 200 body must contain this, or the contender is not doing the same work */
+  expect: string;
+  /** talks to Redis on every request */
+  usesRedis: boolean;
+}
+
+export interface StartedContender extends HttpContender {
+  process: Spawned;
+  url: string;
+}
+
+/** Where the contenders come from: the bench's Redis, the compiled peer scripts, a log directory. */
+export interface StartContext {
+  redisUrl: string;
+  peersDir: string;
+  dir: string;
+  adminToken: string;
+}
+
+const TRPC_VALID = '{"result":{"data":{"valid":true,"errors":[]}}}';
+
+/** In the table's order; the rounds rotate it. */
+export const HTTP_CONTENDERS: readonly HttpContender[] = [
+  {
+    id: 'guarded',
+    label: 'Tollgate, guarded `validation.validate`',
+    what: 'the built server (`node server/dist/main.js`), a real key, exact sliding-window quota in Redis',
+    method: 'POST',
+    path: '/trpc/validation.validate',
+    expect: TRPC_VALID,
+    usesRedis: true,
+  },
+  {
+    id: 'unguarded',
+    label: 'the same procedure unguarded',
+    what:
+      'Tollgate’s own tRPC request path (its built lean handler), zod schemas and built validation service, ' +
+      'no key, quota, domain-error middleware, security headers, request logging or metrics (`bench/peers/tollgate-unguarded.ts`)',
+    method: 'POST',
+    path: '/trpc/validation.validate',
+    expect: TRPC_VALID,
+    usesRedis: false,
+  },
+  {
+    id: 'fastify-rate-limit',
+    label: 'Fastify route + `@fastify/rate-limit` (Redis) + ajv',
+    what: 'fixed window in Redis keyed by the Authorization header, body JSON schema, ajv (`bench/peers/fastify-rate-limit.ts`)',
+    method: 'POST',
+    path: '/validate',
+    expect: '{"valid":true,"errors":[]}',
+    usesRedis: true,
+  },
+  {
+    id: 'trpc-limiter',
+    label: 'stock tRPC v11 adapter + `@trpc-limiter/redis` + ajv',
+    what: 'rate-limiter-flexible on node-redis keyed by the Authorization header, zod input, ajv (`bench/peers/trpc-limiter.ts`)',
+    method: 'POST',
+    path: '/trpc/validate',
+    expect: TRPC_VALID,
+    usesRedis: true,
+  },
+  {
+    id: 'ceiling',
+    label: 'bare Fastify route `{ ok: true }` (ceiling)',
+    what: 'parses the same body, no Redis, no validation (`bench/peers/bare-fastify.ts`)',
+    method: 'POST',
+    path: '/ok',
+    expect: '{"ok":true}',
+    usesRedis: false,
+  },
+  {
+    id: 'health',
+    label: 'Tollgate `health.check`',
+    what: 'GET /trpc/health.check on a second built server: Redis PING and queue depth',
+    method: 'GET',
+    path: '/trpc/health.check',
+    expect: '"status":"healthy"',
+    usesRedis: true,
+  },
+];
+
+async function startPeer(context: StartContext, name: string, script: string, env: Record<string, string>) {
+  const port = await freePort();
+  const process = await Spawned.start({
+    name,
+    args: [join(context.peersDir, script)],
+    env: { PORT: String(port), ...env },
+    dir: context.dir,
+    ready: /listening on/,
+  });
+  return { process, url: `http://127.0.0.1:${port}` };
+}
+
+/** Starts one contender as its own process on a free loopback port. */
+export async function startContender(contender: HttpContender, context: StartContext): Promise<StartedContender> {
+  const redis = { REDIS_URL: context.redisUrl };
+  const server = async () => {
+    switch (contender.id) {
+      case 'guarded':
+      case 'health':
+        // Two instances of one deployment (same prefix); each with its default embedded worker.
+        return startTollgateServer({
+          name: `tollgate-${contender.id}`,
+          redisUrl: context.redisUrl,
+          prefix: 'bench-http',
+          dir: context.dir,
+          adminToken: context.adminToken,
+        });
+      case 'unguarded':
+        return startPeer(context, contender.id, 'tollgate-unguarded.js', { TOLLGATE_DIST });
+      case 'fastify-rate-limit':
+        return startPeer(context, contender.id, 'fastify-rate-limit.js', redis);
+      case 'trpc-limiter':
+        return startPeer(context, contender.id, 'trpc-limiter.js', redis);
+      case 'ceiling':
+        return startPeer(context, contender.id, 'bare-fastify.js', {});
+    }
+  };
+  const { process, url } = await server();
+  return { ...contender, process, url };
+}
+
+/** The headers of every request: the same key for everyone (the peers key their limit on it). */
+export function requestHeaders(contender: HttpContender, apiKey: string): Record<string, string> {
+  return {
+    authorization: `Bearer ${apiKey}`,
+    ...(contender.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+  };
+}
+
+/** One request before any load: a 200 whose body shows the expected work, or the bench stops. */
+export async function probe(contender: StartedContender, apiKey: string): Promise<void> {
+  const response = await fetch(contender.url + contender.path, {
+    method: contender.method,
+    headers: requestHeaders(contender, apiKey),
+    ...(contender.method === 'POST' ? { body: VALIDATE_BODY } : {}),
+  });
+  const body = await response.text();
+  if (response.status !== 200 || !body.includes(contender.expect)) {
+    throw new Error(
+      `${contender.label} answered ${response.status} ${body.slice(0, 300)} (expected ${contender.expect})\n` +
+        contender.process.tail(),
+    );
+  }
+}
