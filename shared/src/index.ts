@@ -6,3 +6,4 @@ export * from './schemas/usage.js';
 export * from './schemas/validation.js';
 export * from './schemas/jobs.js';
 export * from './schemas/admin-status.js';
+export * from './schemas/cache.js';

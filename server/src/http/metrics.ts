@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Deps } from '../deps.js';
 import { adminOnly } from './admin-auth.js';
+import { nearCacheSize } from './cache-report.js';
 import { probeBackends } from './health-report.js';
 
 /**
  * Prometheus metrics at /metrics (admin token): process metrics (event-loop delay included), HTTP
- * request durations by route and status, queue depth, Redis up/down and the validation threads. One registry per app, so instances never collide.
+ * request durations by route and status, queue depth, Redis up/down, the validation threads and
+ * the response cache (hits, misses, evictions, near-cache size). One registry per app, so
+ * instances never collide.
  */
 export function registerMetrics(app: FastifyInstance, deps: Deps): Registry {
   const registry = new Registry();
@@ -69,6 +72,8 @@ export function registerMetrics(app: FastifyInstance, deps: Deps): Registry {
     },
   });
 
+  registerCacheMetrics(registry, deps);
+
   app.addHook('onResponse', async (request, reply) => {
     duration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
@@ -80,4 +85,38 @@ export function registerMetrics(app: FastifyInstance, deps: Deps): Registry {
     reply.header('Content-Type', registry.contentType).send(await registry.metrics()),
   );
   return registry;
+}
+
+/** The response cache's counters (since the process started) and this instance's near-cache size. */
+function registerCacheMetrics(registry: Registry, deps: Deps): void {
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  counter('tollgate_cache_hits_total', 'Response cache reads answered from the cache', () => deps.cache.stats().hits);
+  counter(
+    'tollgate_cache_near_hits_total',
+    "Response cache hits answered from this instance's memory without a Redis round trip",
+    () => deps.cache.stats().nearHits,
+  );
+  counter('tollgate_cache_misses_total', 'Response cache reads that had to compute', () => deps.cache.stats().misses);
+  counter(
+    'tollgate_cache_evictions_total',
+    'Response cache entries removed by evictions',
+    () => deps.cache.stats().evictions,
+  );
+  new Gauge({
+    name: 'tollgate_cache_near_entries',
+    help: "Entries in this instance's near cache (0 without one)",
+    registers: [registry],
+    collect() {
+      this.set(nearCacheSize(deps.cache) ?? 0);
+    },
+  });
 }

@@ -19,6 +19,8 @@
  * The rest mirrors the JSON branch of tRPC's `resolveResponse` (method rules and their
  * messages, lazy memoised input parsing, stream-like results refused with 415, `vary`).
  * On purpose, procedures get no abort `signal` (no query or mutation of ours reads one).
+ * Cached queries over GET get their caching headers and 304s from trpc-http-cache.ts (the stock
+ * path has none of that).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -36,6 +38,7 @@ import {
 } from '@trpc/server';
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
+import { applyHttpCaching } from './trpc-http-cache.js';
 
 export interface LeanErrorInfo<TContext> {
   error: TRPCError;
@@ -219,6 +222,11 @@ export function createLeanTRPCHandler<TContext>(opts: LeanHandlerOptions<TContex
     const payload = JSON.stringify(transformTRPCResponse(config, isBatch ? items : items[0]!));
     reply.code(getHTTPStatusCode(items));
     reply.header('vary', 'trpc-accept, accept');
+    const allOk = items.every((item) => 'result' in item);
+    if (applyHttpCaching(req, reply, paths.length, allOk, payload) === 'not-modified') {
+      void reply.code(304).send();
+      return true;
+    }
     reply.header('content-type', 'application/json');
     // a Buffer: Fastify would append `; charset=utf-8` to a JSON string's content-type
     void reply.send(Buffer.from(payload));

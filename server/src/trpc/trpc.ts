@@ -1,17 +1,21 @@
 import type { z } from 'zod';
+import type { TRPCProcedureBuilder, TRPCUnsetMarker } from '@trpc/server';
 import { t, type Meta } from './init.js';
+import type { Context } from './context.js';
 import { mapDomainErrors } from './middleware/domain-errors.js';
 import { authenticateKey, requireKeyCredential, screenKey } from './middleware/auth.js';
 import { requireAdmin } from './middleware/admin.js';
 import { consumeQuota } from './middleware/quota.js';
 import { requireCompilableSchema } from './middleware/schema.js';
+import { provideCache, runCachedQuery, runEvictingMutation, type ProcedureCache } from './middleware/cache.js';
+import type { CacheEviction, QueryCache } from './query-cache.js';
 
 export type { Meta };
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Anything; domain errors become tRPC codes (Redis outages: SERVICE_UNAVAILABLE). */
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+/** Anything; domain errors become tRPC codes (Redis outages: SERVICE_UNAVAILABLE). Adds `ctx.cache`. */
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(provideCache);
 
 /** Needs a well-formed API key; adds `ctx.credential` (checked against the store by the procedure). */
 export const credentialProcedure = publicProcedure.use(requireKeyCredential);
@@ -19,8 +23,10 @@ export const credentialProcedure = publicProcedure.use(requireKeyCredential);
 /** Needs a valid, unrevoked API key; adds `ctx.apiKey`. */
 export const keyProcedure = publicProcedure.use(authenticateKey);
 
-/** Needs the admin token. */
-export const adminProcedure = publicProcedure.use(requireAdmin);
+/** Needs the admin token; `ctx.admin` says so (private cache entries are then the admin's). */
+export const adminProcedure = publicProcedure.use(requireAdmin).use(function asAdmin(opts) {
+  return opts.next({ ctx: { admin: true as const } });
+});
 
 /**
  * Quota-guarded: the key is screened (unknown or revoked keys never get their input parsed),
@@ -43,4 +49,80 @@ export function guardedProcedure<TSchema extends z.ZodType>(input: TSchema, meta
       const apiKey = await consumeQuota(opts.ctx, opts.ctx.credential, opts.meta?.countsDailyJobQuota === true);
       return opts.next({ ctx: { apiKey } });
     });
+}
+
+/** A base procedure without input yet (publicProcedure, keyProcedure, adminProcedure). */
+type BaseProcedure<TContextOverrides> = TRPCProcedureBuilder<
+  Context,
+  Meta,
+  TContextOverrides,
+  TRPCUnsetMarker,
+  TRPCUnsetMarker,
+  TRPCUnsetMarker,
+  TRPCUnsetMarker,
+  false
+>;
+
+/** Contexts that know whose answer a call gets: private entries need one of them. */
+type Identified = { apiKey: { id: string } } | { admin: true };
+
+/** A private declaration on a procedure that knows no caller is a type error. */
+type AllowedCache<TContextOverrides, TCache extends QueryCache> = TContextOverrides extends Identified
+  ? TCache
+  : TCache & { readonly scope: 'public' };
+
+const cacheMeta = (cache: Pick<QueryCache, 'scope' | 'ttlSec'>): Meta => ({
+  cache: cache.ttlSec === undefined ? { scope: cache.scope } : { scope: cache.scope, ttlSec: cache.ttlSec },
+});
+
+/**
+ * A cached query: `base`'s checks first (authentication, admin token), then the cache, then the
+ * resolver and the output schema on a miss. Input and output schemas come from the declaration;
+ * finish it with `.query(resolver)`. Over GET on the lean path, answers carry X-Cache,
+ * Cache-Control, a weak ETag and 304s (http/trpc-http-cache.ts).
+ */
+export function cachedProcedure<
+  TContextOverrides extends { cache: ProcedureCache },
+  TInput extends z.ZodType,
+  TOutput extends z.ZodType,
+>(base: BaseProcedure<TContextOverrides>, cache: AllowedCache<TContextOverrides, QueryCache<TInput, TOutput>>) {
+  return base
+    .meta(cacheMeta(cache))
+    .input(cache.input)
+    .use(function cacheQuery(opts) {
+      return runCachedQuery(cache, { ...opts, next: () => opts.next() });
+    })
+    .output(cache.output);
+}
+
+/**
+ * A cached query behind the quota guard: the call is screened, validated and counted against the
+ * caller's rate limit BEFORE the cache is read, so a hit costs a rate slot like a miss (caching
+ * saves work, never quota) and a 429 is a 429 whether the answer is cached or not.
+ */
+export function guardedCachedProcedure<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  cache: QueryCache<TInput, TOutput>,
+  meta: Meta = {},
+) {
+  return guardedProcedure(cache.input, { ...meta, ...cacheMeta(cache) })
+    .use(function cacheQuery(opts) {
+      return runCachedQuery(cache, { ...opts, next: () => opts.next() });
+    })
+    .output(cache.output);
+}
+
+/**
+ * A procedure (a mutation) that evicts cached answers: `evicts(input)` names the groups
+ * (`cacheGroup('job', id)`) or entries (`someCache.address(input, caller)`) it invalidates,
+ * dropped before and after it runs.
+ */
+export function evictingProcedure<TContextOverrides extends { cache: ProcedureCache }, TInput extends z.ZodType>(
+  base: BaseProcedure<TContextOverrides>,
+  input: TInput,
+  evicts: (input: z.output<TInput>) => readonly CacheEviction[],
+) {
+  return base.input(input).use(function evictCache(opts) {
+    // the builder's input type is the schema's output, as tRPC infers it
+    return runEvictingMutation(opts.ctx.cache, evicts(opts.input as z.output<TInput>), () => opts.next());
+  });
 }

@@ -6,10 +6,14 @@ import {
   type AdminJobDetail,
 } from '@tollgate/shared';
 import { z } from 'zod';
-import { adminProcedure, router } from '../trpc.js';
+import { adminProcedure, evictingProcedure, router } from '../trpc.js';
 import { notFound } from '../../errors.js';
 import type { JobKinds } from '../../jobs/registry.js';
 import type { StoredJob } from '../../queue/job-queue.js';
+import { jobCacheGroup } from './job-cache.js';
+
+/** Retrying or removing a job changes what `jobs.get` answers: its cached answers go. */
+const evictsJob = (input: { id: string }) => [jobCacheGroup(input.id)];
 
 /** A job as admins see it: owner and an input summary, never the input itself. */
 function adminDetailOf(job: StoredJob, kinds: JobKinds): AdminJobDetail {
@@ -36,8 +40,7 @@ export const adminJobsRouter = router({
     .query(({ ctx, input }) => ctx.deps.queue.list(input)),
 
   /** Runs a failed (or completed) job again; other states are left as they are. */
-  retry: adminProcedure
-    .input(adminJobIdInputSchema)
+  retry: evictingProcedure(adminProcedure, adminJobIdInputSchema, evictsJob)
     .output(adminJobDetailSchema)
     .mutation(async ({ ctx, input }) => {
       const job = await ctx.deps.queue.retry(input.id);
@@ -46,8 +49,7 @@ export const adminJobsRouter = router({
     }),
 
   /** Deletes a job that is not running (a running one is a CONFLICT). */
-  remove: adminProcedure
-    .input(adminJobIdInputSchema)
+  remove: evictingProcedure(adminProcedure, adminJobIdInputSchema, evictsJob)
     .output(z.object({ id: z.string(), removed: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       if (!(await ctx.deps.queue.remove(input.id))) throw notFound('job', input.id);

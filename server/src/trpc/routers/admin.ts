@@ -1,6 +1,7 @@
 import { adminRedisHealthSchema } from '@tollgate/shared';
 import { readAdminRedisHealth } from '../../http/health-report.js';
 import { adminProcedure, router } from '../trpc.js';
+import { adminCacheRouter } from './admin-cache.js';
 import { adminKeysRouter } from './admin-keys.js';
 import { adminJobsRouter } from './admin-jobs.js';
 import { adminQueueRouter } from './admin-queue.js';
@@ -14,4 +15,5 @@ export const adminRouter = router({
   keys: adminKeysRouter,
   jobs: adminJobsRouter,
   queue: adminQueueRouter,
+  cache: adminCacheRouter,
 });

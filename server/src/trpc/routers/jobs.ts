@@ -1,5 +1,4 @@
 import {
-  jobDetailSchema,
   jobIdInputSchema,
   jobPageSchema,
   listJobsInputSchema,
@@ -7,8 +6,9 @@ import {
   submitJobOutputSchema,
   type JobUpdate,
 } from '@tollgate/shared';
-import { guardedProcedure, keyProcedure, router } from '../trpc.js';
+import { cachedProcedure, guardedProcedure, keyProcedure, router } from '../trpc.js';
 import { notFound } from '../../errors.js';
+import { jobDetailCache } from './job-cache.js';
 
 export const jobsRouter = router({
   /** Queues a validation job. Guarded: one rate slot and one daily job. */
@@ -20,16 +20,13 @@ export const jobsRouter = router({
       return { jobId: job.id, state: job.state };
     }),
 
-  /** One of the caller's jobs, with its result once completed. */
-  get: keyProcedure
-    .input(jobIdInputSchema)
-    .output(jobDetailSchema)
-    .query(async ({ ctx, input }) => {
-      const job = await ctx.deps.queue.get(input.jobId);
-      if (job === null || job.ownerKeyId !== ctx.apiKey.id) throw notFound('job', input.jobId);
-      const { ownerKeyId: _owner, kind: _kind, input: _input, ...detail } = job;
-      return detail;
-    }),
+  /** One of the caller's jobs, with its result once completed; cached once finished (job-cache.ts). */
+  get: cachedProcedure(keyProcedure, jobDetailCache).query(async ({ ctx, input }) => {
+    const job = await ctx.deps.queue.get(input.jobId);
+    if (job === null || job.ownerKeyId !== ctx.apiKey.id) throw notFound('job', input.jobId);
+    const { ownerKeyId: _owner, kind: _kind, input: _input, ...detail } = job;
+    return detail;
+  }),
 
   /** The caller's jobs, newest first, without results. */
   list: keyProcedure

@@ -1,12 +1,13 @@
-import { validateInputSchema, validateOutputSchema } from '@tollgate/shared';
-import { guardedProcedure, router } from '../trpc.js';
+import { guardedCachedProcedure, router } from '../trpc.js';
+import { validationCache } from './validation-cache.js';
 
 export const validationRouter = router({
   /**
-   * Validates one document against a JSON Schema (any supported dialect). Guarded: one rate slot.
-   * Expensive work runs on a validation thread within VALIDATION_BUDGET_MS (else 422).
+   * Validates one document against a JSON Schema (any supported dialect). Guarded: one rate slot,
+   * cache hits included. Expensive work runs on a validation thread within VALIDATION_BUDGET_MS
+   * (else 422); its answers are cached by content (validation-cache.ts).
    */
-  validate: guardedProcedure(validateInputSchema, { compilesSchema: true })
-    .output(validateOutputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.validation.validate(input.schema, input.document)),
+  validate: guardedCachedProcedure(validationCache, { compilesSchema: true }).mutation(({ ctx, input }) =>
+    ctx.deps.validation.validate(input.schema, input.document),
+  ),
 });
