@@ -7,13 +7,17 @@ export interface CacheEntryAddress extends CacheAddress {
   readonly key: string;
 }
 
-export interface QueryCacheOptions<TInput extends z.ZodType, TOutput extends z.ZodType> {
+export interface QueryCacheOptions<
+  TInput extends z.ZodType,
+  TOutput extends z.ZodType,
+  TScope extends CacheScope = CacheScope,
+> {
   /** the query's path in the app router (checked when the query runs): the key's first part */
   path: string;
   input: TInput;
   output: TOutput;
   /** `private`: one entry per caller (API key or admin); `public`: one entry for everyone */
-  scope: CacheScope;
+  scope: TScope;
   /** seconds an answer lives; default CACHE_DEFAULT_TTL_SEC */
   ttlSec?: number;
   /** the eviction group of an answer (build it with `cacheGroup`), dropped at once by mutations */
@@ -34,14 +38,15 @@ export interface QueryCacheOptions<TInput extends z.ZodType, TOutput extends z.Z
 export interface QueryCache<
   TInput extends z.ZodType = z.ZodType,
   TOutput extends z.ZodType = z.ZodType,
-> extends Readonly<QueryCacheOptions<TInput, TOutput>> {
+  TScope extends CacheScope = CacheScope,
+> extends Readonly<QueryCacheOptions<TInput, TOutput, TScope>> {
   /** the entry holding the answer to `input` for `caller` (ignored for public scope) */
   address(input: z.output<TInput>, caller: CacheIdentity | null): CacheEntryAddress;
 }
 
-export function defineQueryCache<TInput extends z.ZodType, TOutput extends z.ZodType>(
-  options: QueryCacheOptions<TInput, TOutput>,
-): QueryCache<TInput, TOutput> {
+export function defineQueryCache<TInput extends z.ZodType, TOutput extends z.ZodType, TScope extends CacheScope>(
+  options: QueryCacheOptions<TInput, TOutput, TScope>,
+): QueryCache<TInput, TOutput, TScope> {
   return Object.freeze({
     ...options,
     address(input: z.output<TInput>, caller: CacheIdentity | null): CacheEntryAddress {

@@ -7,7 +7,14 @@ import { authenticateKey, requireKeyCredential, screenKey } from './middleware/a
 import { requireAdmin } from './middleware/admin.js';
 import { consumeQuota } from './middleware/quota.js';
 import { requireCompilableSchema } from './middleware/schema.js';
-import { provideCache, runCachedQuery, runEvictingMutation, type ProcedureCache } from './middleware/cache.js';
+import {
+  callerIdentity,
+  provideCache,
+  runCachedQuery,
+  runEvictingMutation,
+  type ProcedureCache,
+} from './middleware/cache.js';
+import type { CacheIdentity, CacheScope } from './cache-key.js';
 import type { CacheEviction, QueryCache } from './query-cache.js';
 
 export type { Meta };
@@ -69,7 +76,9 @@ type Identified = { apiKey: { id: string } } | { admin: true };
 /** A private declaration on a procedure that knows no caller is a type error. */
 type AllowedCache<TContextOverrides, TCache extends QueryCache> = TContextOverrides extends Identified
   ? TCache
-  : TCache & { readonly scope: 'public' };
+  : TCache extends { readonly scope: 'public' }
+    ? TCache
+    : TCache & { readonly scope: 'public' };
 
 const cacheMeta = (cache: Pick<QueryCache, 'scope' | 'ttlSec'>): Meta => ({
   cache: cache.ttlSec === undefined ? { scope: cache.scope } : { scope: cache.scope, ttlSec: cache.ttlSec },
@@ -85,7 +94,11 @@ export function cachedProcedure<
   TContextOverrides extends { cache: ProcedureCache },
   TInput extends z.ZodType,
   TOutput extends z.ZodType,
->(base: BaseProcedure<TContextOverrides>, cache: AllowedCache<TContextOverrides, QueryCache<TInput, TOutput>>) {
+  TScope extends CacheScope,
+>(
+  base: BaseProcedure<TContextOverrides>,
+  cache: AllowedCache<TContextOverrides, QueryCache<TInput, TOutput, TScope>>,
+) {
   return base
     .meta(cacheMeta(cache))
     .input(cache.input)
@@ -112,17 +125,21 @@ export function guardedCachedProcedure<TInput extends z.ZodType, TOutput extends
 }
 
 /**
- * A procedure (a mutation) that evicts cached answers: `evicts(input)` names the groups
+ * A procedure (a mutation) that evicts cached answers: `evicts(input, caller)` names the groups
  * (`cacheGroup('job', id)`) or entries (`someCache.address(input, caller)`) it invalidates,
  * dropped before and after it runs.
  */
-export function evictingProcedure<TContextOverrides extends { cache: ProcedureCache }, TInput extends z.ZodType>(
+export function evictingProcedure<
+  TContextOverrides extends { cache: ProcedureCache; apiKey?: { id: string }; admin?: true },
+  TInput extends z.ZodType,
+>(
   base: BaseProcedure<TContextOverrides>,
   input: TInput,
-  evicts: (input: z.output<TInput>) => readonly CacheEviction[],
+  evicts: (input: z.output<TInput>, caller: CacheIdentity | null) => readonly CacheEviction[],
 ) {
   return base.input(input).use(function evictCache(opts) {
     // the builder's input type is the schema's output, as tRPC infers it
-    return runEvictingMutation(opts.ctx.cache, evicts(opts.input as z.output<TInput>), () => opts.next());
+    const evictions = evicts(opts.input as z.output<TInput>, callerIdentity(opts.ctx));
+    return runEvictingMutation(opts.ctx.cache, evictions, () => opts.next());
   });
 }
