@@ -95,10 +95,7 @@ export function cachedProcedure<
   TInput extends z.ZodType,
   TOutput extends z.ZodType,
   TScope extends CacheScope,
->(
-  base: BaseProcedure<TContextOverrides>,
-  cache: AllowedCache<TContextOverrides, QueryCache<TInput, TOutput, TScope>>,
-) {
+>(base: BaseProcedure<TContextOverrides>, cache: AllowedCache<TContextOverrides, QueryCache<TInput, TOutput, TScope>>) {
   return base
     .meta(cacheMeta(cache))
     .input(cache.input)

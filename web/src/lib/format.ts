@@ -10,6 +10,11 @@ export function formatDecimal(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : decimal.format(value);
 }
 
+/** A ratio (0–1) as a percentage with one decimal; unknown is an em dash. */
+export function formatPercent(ratio: number | null | undefined): string {
+  return ratio === null || ratio === undefined ? '—' : `${decimal.format(ratio * 100)} %`;
+}
+
 export function formatMs(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   return value < 10 ? `${decimal.format(value)} ms` : `${integer.format(value)} ms`;

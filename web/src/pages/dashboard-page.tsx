@@ -1,9 +1,10 @@
 import type { AdminStatusView } from '../hooks/use-admin-status';
+import { CachePanel } from '../components/cache-panel';
 import { QueuePanel } from '../components/queue-panel';
 import { RedisPanel } from '../components/redis-panel';
 import { ServicePanel } from '../components/service-panel';
 
-/** Redis, queue and service health, fed live by the `admin.status` subscription. */
+/** Redis, queue and service health, fed live by the `admin.status` subscription; the response cache, polled. */
 export function DashboardPage({ status }: { status: AdminStatusView }) {
   const { snapshot, error, history, now } = status;
   return (
@@ -13,6 +14,7 @@ export function DashboardPage({ status }: { status: AdminStatusView }) {
         <RedisPanel snapshot={snapshot} error={error} />
         <ServicePanel snapshot={snapshot} error={error} />
         <QueuePanel snapshot={snapshot} error={error} history={history} now={now} />
+        <CachePanel />
       </div>
     </>
   );
