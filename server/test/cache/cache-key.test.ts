@@ -15,6 +15,12 @@ describe('the key builder', () => {
     expect(canonicalJson(undefined)).toBe('');
     expect(canonicalJson(null)).toBe('null');
     expect(canonicalJson('é"')).toBe('"é\\""');
+    // integer-like keys first in numeric order (as objects keep them), then the others sorted
+    expect(canonicalJson({ b: 1, 10: 2, a: 3, 9: 4 })).toBe('{"9":4,"10":2,"a":3,"b":1}');
+    // a `__proto__` key (JSON.parse makes it an own property) is kept, never dropped
+    const withProto = JSON.parse('{"z":1,"__proto__":{"x":1}}') as unknown;
+    expect(canonicalJson(withProto)).toBe('{"__proto__":{"x":1},"z":1}');
+    expect(canonicalJson(withProto)).not.toBe(canonicalJson({ z: 1 }));
   });
 
   it('addresses one entry per path, canonical input and identity', () => {
