@@ -2,7 +2,7 @@ import type { HttpSection } from './http-bench.js';
 import { findRow } from './http-report.js';
 import type { JobsSection } from './jobs.js';
 import { intakeRow, processingRow } from './jobs-report.js';
-import { mb, ms, ratio } from './format.js';
+import { ms, ratio } from './format.js';
 import { markdownTable } from './markdown.js';
 
 export interface TargetCheck {
@@ -71,7 +71,7 @@ export function targetChecks(http: HttpSection | undefined, jobs: JobsSection | 
   const rss = guarded?.memoryAfter?.rssMb;
   checks.push({
     target: 'server RSS < 150 MB after the load',
-    measured: rss === undefined ? 'n/a' : `${mb(rss)} MB`,
+    measured: rss === undefined ? 'n/a' : `${rss.toFixed(1)} MB`,
     met: rss === undefined ? undefined : rss < 150,
   });
   for (const id of ['trpc-limiter', 'fastify-rate-limit'] as const) {
