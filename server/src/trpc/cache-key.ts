@@ -24,7 +24,9 @@ export type CacheScope = 'private' | 'public';
  * JSON.stringify does the work: objects already in order are not copied (~10 ms for 1 MB).
  */
 export function canonicalJson(value: unknown): string {
-  return (JSON.stringify(value, inKeyOrder) as string | undefined) ?? '';
+  // undefined for `undefined` (and functions), whatever the lib's signature says
+  const json: string | undefined = JSON.stringify(value, inKeyOrder);
+  return json ?? '';
 }
 
 function inKeyOrder(_name: string, value: unknown): unknown {
