@@ -7,13 +7,7 @@ import { authenticateKey, requireKeyCredential, screenKey } from './middleware/a
 import { requireAdmin } from './middleware/admin.js';
 import { consumeQuota } from './middleware/quota.js';
 import { requireCompilableSchema } from './middleware/schema.js';
-import {
-  callerIdentity,
-  provideCache,
-  runCachedQuery,
-  runEvictingMutation,
-  type ProcedureCache,
-} from './middleware/cache.js';
+import { callerIdentity, runCachedQuery, runEvictingMutation } from './middleware/cache.js';
 import type { CacheIdentity, CacheScope } from './cache-key.js';
 import type { CacheEviction, QueryCache } from './query-cache.js';
 
@@ -21,8 +15,8 @@ export type { Meta };
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Anything; domain errors become tRPC codes (Redis outages: SERVICE_UNAVAILABLE). Adds `ctx.cache`. */
-export const publicProcedure = t.procedure.use(mapDomainErrors).use(provideCache);
+/** Anything; domain errors become tRPC codes (Redis outages: SERVICE_UNAVAILABLE). `ctx.cache` comes with the context. */
+export const publicProcedure = t.procedure.use(mapDomainErrors);
 
 /** Needs a well-formed API key; adds `ctx.credential` (checked against the store by the procedure). */
 export const credentialProcedure = publicProcedure.use(requireKeyCredential);
@@ -42,20 +36,20 @@ export const adminProcedure = publicProcedure.use(requireAdmin).use(function asA
  * consumes a rate slot (and a daily job slot when `meta` says so).
  */
 export function guardedProcedure<TSchema extends z.ZodType>(input: TSchema, meta: Meta = {}) {
-  return publicProcedure
-    .use(screenKey)
-    .meta(meta)
-    .input(input)
-    .use(async function compileSchema(opts) {
-      if (opts.meta?.compilesSchema === true) {
-        await requireCompilableSchema(opts.ctx, (opts.input as { schema?: unknown }).schema);
-      }
-      return opts.next();
-    })
-    .use(async function enforceQuota(opts) {
-      const apiKey = await consumeQuota(opts.ctx, opts.ctx.credential, opts.meta?.countsDailyJobQuota === true);
-      return opts.next({ ctx: { apiKey } });
-    });
+  return (
+    publicProcedure
+      .use(screenKey)
+      .meta(meta)
+      .input(input)
+      // One middleware, not two: each level costs tRPC a copy of the call's options and context.
+      .use(async function enforceQuota(opts) {
+        if (opts.meta?.compilesSchema === true) {
+          await requireCompilableSchema(opts.ctx, (opts.input as { schema?: unknown }).schema);
+        }
+        const apiKey = await consumeQuota(opts.ctx, opts.ctx.credential, opts.meta?.countsDailyJobQuota === true);
+        return opts.next({ ctx: { apiKey } });
+      })
+  );
 }
 
 /** A base procedure without input yet (publicProcedure, keyProcedure, adminProcedure). */
@@ -91,7 +85,7 @@ const cacheMeta = (cache: Pick<QueryCache, 'scope' | 'ttlSec'>): Meta => ({
  * Cache-Control, a weak ETag and 304s (http/trpc-http-cache.ts).
  */
 export function cachedProcedure<
-  TContextOverrides extends { cache: ProcedureCache },
+  TContextOverrides extends object,
   TInput extends z.ZodType,
   TOutput extends z.ZodType,
   TScope extends CacheScope,
@@ -127,7 +121,7 @@ export function guardedCachedProcedure<TInput extends z.ZodType, TOutput extends
  * dropped before and after it runs.
  */
 export function evictingProcedure<
-  TContextOverrides extends { cache: ProcedureCache; apiKey?: { id: string }; admin?: true },
+  TContextOverrides extends { apiKey?: { id: string }; admin?: true },
   TInput extends z.ZodType,
 >(
   base: BaseProcedure<TContextOverrides>,

@@ -102,6 +102,27 @@ async function compile(schema: unknown, text: string, hash: string): Promise<Com
   return { hash, dialect: dialect.name, engine: engine.name, check };
 }
 
+/** A schema's JSON text and its SHA-256: what the cache is keyed by. */
+export interface SchemaFingerprint {
+  readonly text: string;
+  readonly hash: string;
+}
+
+/**
+ * Fingerprints of the schema objects of calls in flight: one request's schema is checked by the
+ * guard, then validated, and is stringified and hashed once. Weak: gone with the request.
+ */
+const fingerprints = new WeakMap<object, SchemaFingerprint>();
+
+export function schemaFingerprint(schema: unknown): SchemaFingerprint {
+  const known = typeof schema === 'object' && schema !== null ? fingerprints.get(schema) : undefined;
+  if (known !== undefined) return known;
+  const text = JSON.stringify(schema) ?? 'undefined';
+  const fingerprint = { text, hash: createHash('sha256').update(text).digest('hex') };
+  if (typeof schema === 'object' && schema !== null) fingerprints.set(schema, fingerprint);
+  return fingerprint;
+}
+
 /**
  * The compiled validator of a JSON Schema in the dialect its `$schema` names (2020-12 when
  * absent), cached by a hash of its text (bounded). Rejects with an InvalidInputError (a 400) for
@@ -109,8 +130,7 @@ async function compile(schema: unknown, text: string, hash: string): Promise<Com
  * resolved locally; nothing is ever fetched.
  */
 export async function getValidator(schema: unknown): Promise<CompiledSchema> {
-  const text = JSON.stringify(schema) ?? 'undefined';
-  const hash = createHash('sha256').update(text).digest('hex');
+  const { text, hash } = schemaFingerprint(schema);
   const cached = cache.get(hash);
   if (cached !== undefined) return cached;
   let compiling = pending.get(hash);

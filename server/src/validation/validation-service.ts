@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ValidateOutput } from '@tollgate/shared';
 import { BudgetExceededError } from '../errors.js';
 import { isInlineSchema, isSmallDocument } from './inline-policy.js';
-import { getValidator, validateDocument } from './json-schema.js';
+import { getValidator, schemaFingerprint, validateDocument } from './json-schema.js';
 import { ValidationPool } from './validation-pool.js';
 
 export interface ValidationServiceOptions {
@@ -78,12 +78,12 @@ export function createValidationService(options: ValidationServiceOptions): Vali
 
   return {
     async compile(schema) {
-      if (isInlineSchema(JSON.stringify(schema) ?? '')) await getValidator(schema);
+      if (isInlineSchema(schemaFingerprint(schema).text)) await getValidator(schema);
       else await pool.compile(schema, { ...callBudget, what: 'Compiling the schema' });
     },
 
     async validate(schema, document) {
-      if (isInlineSchema(JSON.stringify(schema) ?? '') && isSmallDocument(document)) {
+      if (isInlineSchema(schemaFingerprint(schema).text) && isSmallDocument(document)) {
         return validateDocument(await getValidator(schema), document);
       }
       const [output] = await pool.validate(schema, [document], callBudget);
@@ -92,7 +92,7 @@ export function createValidationService(options: ValidationServiceOptions): Vali
 
     async validateJob(schema, documents, onProgress) {
       const deadline = Date.now() + options.jobBudgetMs;
-      if (isInlineSchema(JSON.stringify(schema) ?? '') && documents.every((document) => isSmallDocument(document))) {
+      if (isInlineSchema(schemaFingerprint(schema).text) && documents.every((document) => isSmallDocument(document))) {
         return validateJobInline(schema, documents, deadline, options.jobBudgetMs, onProgress);
       }
       const size = Math.max(1, Math.ceil(documents.length / JOB_CHUNKS));

@@ -4,16 +4,9 @@ import type { Clock } from '../../clock.js';
 import type { CacheIdentity } from '../cache-key.js';
 import { recordCacheOutcome } from '../cache-outcomes.js';
 import type { CacheEviction, QueryCache } from '../query-cache.js';
-import { t } from '../init.js';
 
 /** What procedures get as `ctx.cache`: the response cache, for hand-made caching. */
 export type ProcedureCache = Pick<CacheStore, 'get' | 'set' | 'delete' | 'has' | 'deleteGroup' | 'getOrCompute'>;
-
-/** Adds `ctx.cache` (the deps' cache store). */
-export const provideCache = t.middleware(function provideCache(opts) {
-  const cache: ProcedureCache = opts.ctx.deps.cache;
-  return opts.next({ ctx: { cache } });
-});
 
 /** The part of a procedure's context the cache helpers read. */
 export interface CacheCallContext {

@@ -43,7 +43,13 @@ async function setup(limit: number, windowSec: number, dailyJobQuota: number) {
   const deps = { counters, clock, config: { isProduction: false } } as unknown as Deps;
   const caller = () => {
     const { reply, headers } = fakeReply();
-    const ctx = { deps, req: {} as Context['req'], res: reply, bearer: credential.apiKey } satisfies Context;
+    const ctx = {
+      deps,
+      req: {} as Context['req'],
+      res: reply,
+      bearer: credential.apiKey,
+      cache: {} as Context['cache'],
+    } satisfies Context;
     return { api: createCallerFactory(testRouter)(ctx), headers };
   };
   return { clock, counters, credential, caller };
