@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { LruCache } from '../validation/lru-cache.js';
+import { LruMap } from '../lru-map.js';
 import { ADMIN_ATTEMPT_LIMIT, type AttemptLimit, type AttemptVerdict, type FailedAttempts } from './failed-attempts.js';
 
 /** Addresses remembered at most (the least recently failing go first): memory stays bounded. */
@@ -12,7 +12,7 @@ interface Window {
 
 /** The in-process twin of the Redis limiter (demo mode, and while Redis does not answer). */
 export function createMemoryFailedAttempts(clock: Clock, limit: AttemptLimit = ADMIN_ATTEMPT_LIMIT): FailedAttempts {
-  const windows = new LruCache<string, Window>(MAX_ADDRESSES);
+  const windows = new LruMap<string, Window>(MAX_ADDRESSES);
   return {
     attempt(address, failed): Promise<AttemptVerdict> {
       const now = clock();

@@ -8,7 +8,7 @@ import {
   type GetOrComputeOptions,
 } from './cache-store.js';
 import { checkAddress, checkGroup, decodeJson, encodeJson, ttlMsOf } from './cache-values.js';
-import { LruMap } from './lru-map.js';
+import { LruMap } from '../lru-map.js';
 import { SingleFlight } from './single-flight.js';
 
 export interface MemoryCacheStoreOptions {

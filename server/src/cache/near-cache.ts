@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { CacheEntry } from './cache-store.js';
-import { LruMap } from './lru-map.js';
+import { LruMap } from '../lru-map.js';
 
 export interface NearCacheLimits {
   /** entries kept at most (LRU) */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeyWaiters } from './key-waiters.js';
-import { LruMap } from './lru-map.js';
+import { LruMap } from '../lru-map.js';
 import { SingleFlight } from './single-flight.js';
 
 describe('single flight', () => {

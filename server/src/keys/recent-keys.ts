@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { LruCache } from '../validation/lru-cache.js';
+import { LruMap } from '../lru-map.js';
 import type { KeyCredential } from './api-key.js';
 
 /** How long a key seen valid is trusted by the pre-screen (the guard script re-checks every call). */
@@ -13,7 +13,7 @@ const CAPACITY = 10_000;
  * compile anything. It only ever lets a key through to the script, which stays the authority.
  */
 export class RecentKeys {
-  private readonly seen = new LruCache<string, { hash: string; until: number }>(CAPACITY);
+  private readonly seen = new LruMap<string, { hash: string; until: number }>(CAPACITY);
 
   constructor(private readonly clock: Clock) {}
 

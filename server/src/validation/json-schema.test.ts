@@ -8,7 +8,6 @@ import {
   validateDocument,
   VALIDATOR_CACHE_SIZE,
 } from './json-schema.js';
-import { LruCache } from './lru-cache.js';
 import { refusalOf } from '../test-support/schema-refusal.js';
 
 describe('getValidator / validateDocument', () => {
@@ -114,20 +113,5 @@ describe('schema limits', () => {
     expect(refusal.message).toContain(String(MAX_SCHEMA_OBJECTS));
     // The root counts too: one fewer property is accepted.
     expect((await getValidator({ type: 'object', properties: properties(MAX_SCHEMA_OBJECTS - 1) })).engine).toBe('ajv');
-  });
-});
-
-describe('LruCache', () => {
-  it('evicts the least recently used entry', async () => {
-    const evicted: string[] = [];
-    const cache = new LruCache<string, number>(2, (key) => evicted.push(key));
-    cache.set('a', 1);
-    cache.set('b', 2);
-    cache.get('a');
-    cache.set('c', 3);
-    expect(evicted).toEqual(['b']);
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')).toBe(1);
-    expect(cache.size).toBe(2);
   });
 });

@@ -4,7 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import { dialectOf, type Dialect } from './dialects.js';
 import { ROOT_PATH, type DocumentCheck, type SchemaEngine } from './engine.js';
 import { engineFor, FALLBACK_ENGINE } from './engine-choice.js';
-import { LruCache } from './lru-cache.js';
+import { LruMap } from '../lru-map.js';
 import { linearRegExp } from './re2-pattern.js';
 import { SchemaCompileError } from './schema-errors.js';
 import { forEachSchemaObject, withoutRefSiblingIds } from './schema-walk.js';
@@ -29,7 +29,7 @@ export const MAX_SCHEMA_OBJECTS = 5_000;
 /** How many compiled schemas are kept; the least recently used goes first. */
 export const VALIDATOR_CACHE_SIZE = 500;
 
-const cache = new LruCache<string, CompiledSchema>(VALIDATOR_CACHE_SIZE);
+const cache = new LruMap<string, CompiledSchema>(VALIDATOR_CACHE_SIZE);
 /** Compilations under way, so concurrent requests with one schema compile it once. */
 const pending = new Map<string, Promise<CompiledSchema>>();
 

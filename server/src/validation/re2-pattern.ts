@@ -1,5 +1,5 @@
 import { RE2JS, RE2JSException } from 're2js';
-import { LruCache } from './lru-cache.js';
+import { LruMap } from '../lru-map.js';
 
 /**
  * JSON Schema `pattern` / `patternProperties` on RE2 (the pure-JS port `re2js`): matching takes
@@ -746,7 +746,7 @@ function compile(pattern: string, flags: string): Re2RegExp {
   return new Re2RegExp(pattern, flags, re2Source, re2);
 }
 
-const cache = new LruCache<string, Re2RegExp>(PATTERN_CACHE_SIZE);
+const cache = new LruMap<string, Re2RegExp>(PATTERN_CACHE_SIZE);
 
 /**
  * Compiles an ECMAScript-syntax pattern (the `u` flag semantics JSON Schema uses) to an RE2

@@ -1,6 +1,6 @@
 /**
  * A bounded map in least-recently-used order: `get` refreshes an entry, `set` past `capacity`
- * drops the oldest (reported to `onEvict`). Unlike validation/lru-cache.ts it deletes and iterates.
+ * drops the oldest (reported to `onEvict`). One implementation for every bounded cache of the server.
  */
 export class LruMap<K, V> {
   private readonly entries = new Map<K, V>();
