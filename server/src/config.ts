@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import type { RedisConnectionSpec } from './redis/connection-spec.js';
+import { parseConnectionUrl, type RedisConnectionSpec } from './redis/connection-spec.js';
 import { resolveRedisConnection } from './redis/connection-settings.js';
 
 const booleanFlag = z
@@ -19,17 +19,21 @@ const jobTimingMs = (name: string) =>
     .min(100, `${name} must be between 100 and 600000`)
     .max(600_000, `${name} must be between 100 and 600000`);
 
+const REDIS_URL_FORMAT =
+  'must look like redis://[user:pass@]host:port[/db] or rediss://… (with REDIS_CLUSTER=true, seed nodes ' +
+  'separated by commas: redis://:pass@h1:7000,h2:7001; percent-encode , @ / in passwords)';
+
 const redisUrl = z
   .string()
   .trim()
   .refine((value) => {
     try {
-      const url = new URL(value);
-      return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+      parseConnectionUrl(value); // one URL, or a cluster's comma-separated seed nodes
+      return true;
     } catch {
       return false;
     }
-  }, 'must look like redis://[user:pass@]host:port[/db] or rediss://…');
+  }, REDIS_URL_FORMAT);
 
 const filePath = (name: string) => z.string().trim().min(1, `${name} must be a file path`);
 
@@ -67,6 +71,7 @@ export const envSchema = z.object({
   // never trimmed: a password is whatever its characters are
   REDIS_PASSWORD: z.string().optional(),
   REDIS_TLS: booleanFlag.default(false),
+  REDIS_CLUSTER: booleanFlag.default(false),
   REDIS_TLS_CA_FILE: filePath('REDIS_TLS_CA_FILE').optional(),
   REDIS_TLS_CERT_FILE: filePath('REDIS_TLS_CERT_FILE').optional(),
   REDIS_TLS_KEY_FILE: filePath('REDIS_TLS_KEY_FILE').optional(),
@@ -105,6 +110,7 @@ const connectionSchema = envSchema.pick({
   REDIS_USERNAME: true,
   REDIS_PASSWORD: true,
   REDIS_TLS: true,
+  REDIS_CLUSTER: true,
   REDIS_TLS_CA_FILE: true,
   REDIS_TLS_CERT_FILE: true,
   REDIS_TLS_KEY_FILE: true,
@@ -136,8 +142,9 @@ function missingRequired(env: Record<string, string>, role: ProcessRole): Array<
 
 export interface Config {
   /**
-   * Where Redis is (REDIS_URL, or REDIS_HOST and its companions), with TLS and ACL: what every
-   * connection factory takes. undefined only in demo mode without Redis.
+   * Where Redis is (REDIS_URL, or REDIS_HOST and its companions), with TLS and ACL, or the seed
+   * nodes of a Redis Cluster (`redis.cluster`, REDIS_CLUSTER): what every connection factory
+   * takes. undefined only in demo mode without Redis.
    */
   readonly redis: RedisConnectionSpec | undefined;
   /** `redis.url`: the same connection as a string (password included), for APIs taking a URL; never print it */
@@ -191,6 +198,7 @@ const REDIS_VARIABLES = new Set([
   'REDIS_USERNAME',
   'REDIS_PASSWORD',
   'REDIS_TLS',
+  'REDIS_CLUSTER',
   'REDIS_TLS_CA_FILE',
   'REDIS_TLS_CERT_FILE',
   'REDIS_TLS_KEY_FILE',

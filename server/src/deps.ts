@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Clock } from './clock.js';
@@ -18,6 +17,7 @@ import { createJobKinds, type JobKinds } from './jobs/registry.js';
 import { createValidationService, type ValidationService } from './validation/validation-service.js';
 import { closeQuietly } from './redis/connections.js';
 import { connectToRedis, guardRedisServer } from './redis/connect.js';
+import { describeRedis, type RedisClient } from './redis/redis-client.js';
 import type { StartupOutput } from './startup-output.js';
 
 /** Everything the app needs, chosen once at start-up and kept for the life of the process. */
@@ -34,8 +34,8 @@ export interface Deps {
   /** compiles and validates off the event loop when it can be expensive, within budgets */
   readonly validation: ValidationService;
   readonly kinds: JobKinds;
-  /** the command connection when running on Redis, for probes (latency, INFO) */
-  readonly redis: Redis | null;
+  /** the command connection when running on Redis (a Cluster with REDIS_CLUSTER), for probes (latency, INFO) */
+  readonly redis: RedisClient | null;
   close(): Promise<void>;
 }
 
@@ -48,9 +48,9 @@ export interface DepsOptions {
   scriptClock?: boolean;
 }
 
-async function connectRedis(config: Config, output: StartupOutput): Promise<Redis | null> {
+async function connectRedis(config: Config, output: StartupOutput): Promise<RedisClient | null> {
   if (config.redis === undefined) return null;
-  let redis: Redis;
+  let redis: RedisClient;
   try {
     redis = await connectToRedis(config.redis, config.redisConnectTimeoutMs);
   } catch (error) {
@@ -82,7 +82,7 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
       prefix: config.redisPrefix,
       ...(scriptClock === true ? { clock } : {}),
     });
-    output.ok(`✓ Redis counter backend connected: ${config.redis.hostPort}`);
+    output.ok(`✓ Redis counter backend connected: ${describeRedis(redis, config.redis)}`);
     output.ok('✓ Counter backend initialized (Redis)');
     const queue = await bullmqQueueFor({ ...config, redisUrl: config.redis.url }, redis, logger, kinds);
     output.ok('✓ Redis queue service connected');

@@ -75,6 +75,14 @@ const UNAVAILABLE_MESSAGES = [
   'ECONNRESET',
   'EPIPE',
   'LOADING',
+  // Redis Cluster (REDIS_CLUSTER): a failover in progress, slots not served, the cluster unreachable
+  'CLUSTERDOWN',
+  'TRYAGAIN',
+  "Cluster isn't ready",
+  'Cluster is ended',
+  'Too many Cluster redirections',
+  'Failed to refresh slots cache',
+  'None of startup nodes is available',
 ];
 
 /** True for the errors ioredis/BullMQ raise while Redis is down, hung or restarting. */

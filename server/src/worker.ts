@@ -8,6 +8,7 @@ import { createValidationService } from './validation/validation-service.js';
 import { closeQuietly } from './redis/connections.js';
 import { connectToRedis, guardRedisServer } from './redis/connect.js';
 import { rememberSecrets } from './redis/redact.js';
+import { describeRedis } from './redis/redis-client.js';
 import { consoleStartupOutput as output } from './startup-output.js';
 
 /**
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const redis = await connectToRedis(spec, config.redisConnectTimeoutMs);
   await guardRedisServer(redis, { enforce: !config.demoMode, allowEvicting: config.allowEvictingRedis }, output);
   redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
-  output.ok(`✓ Redis queue service connected: ${spec.hostPort}`);
+  output.ok(`✓ Redis queue service connected: ${describeRedis(redis, spec)}`);
   const validation = createValidationService({
     threads: config.validationThreads,
     budgetMs: config.validationBudgetMs,

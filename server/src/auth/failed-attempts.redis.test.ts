@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
@@ -8,9 +8,9 @@ import { CONTRACT_LIMIT, failedAttemptsContract } from './failed-attempts.contra
 import { createRedisFailedAttempts } from './redis-failed-attempts.js';
 
 let server: TestRedisServer;
-const connections: Redis[] = [];
+const connections: RedisClient[] = [];
 
-async function connect(): Promise<Redis> {
+async function connect(): Promise<RedisClient> {
   const connection = createCommandConnection(server.url, 2000);
   connection.on('error', () => undefined);
   await connectAndPing(connection, 2000);
@@ -38,7 +38,7 @@ describe('Redis failed-attempt limiter', () => {
     endWindow: () => new Promise((resolve) => setTimeout(resolve, CONTRACT_LIMIT.windowMs + 50)),
   }));
 
-  it('counts failures across instances (two connections, one Redis), and every counter expires', async () => {
+  it('counts failures across instances (two connections, one RedisClient), and every counter expires', async () => {
     const prefix = `t${randomBytes(4).toString('hex')}`;
     const a = createRedisFailedAttempts({ redis: await connect(), prefix, clock: systemClock, limit: CONTRACT_LIMIT });
     const b = createRedisFailedAttempts({ redis: await connect(), prefix, clock: systemClock, limit: CONTRACT_LIMIT });

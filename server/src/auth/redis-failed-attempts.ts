@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { Clock } from '../clock.js';
 import { ADMIN_ATTEMPT_LIMIT, type AttemptLimit, type FailedAttempts } from './failed-attempts.js';
 import { createMemoryFailedAttempts } from './memory-failed-attempts.js';
@@ -8,17 +8,17 @@ interface AttemptScript {
   tollgateAdminAttempt(key: string, failed: '0' | '1', limit: string, windowMs: string): Promise<[number, number]>;
 }
 
-function withAttemptScript(redis: Redis): Redis & AttemptScript {
-  const typed = redis as Redis & Partial<AttemptScript>;
+function withAttemptScript(redis: RedisClient): RedisClient & AttemptScript {
+  const typed = redis as RedisClient & Partial<AttemptScript>;
   if (typeof typed.tollgateAdminAttempt !== 'function') {
     const lua = readFileSync(new URL('./scripts/admin-attempt-1.lua', import.meta.url), 'utf8');
     redis.defineCommand('tollgateAdminAttempt', { numberOfKeys: 1, lua });
   }
-  return redis as Redis & AttemptScript;
+  return redis as RedisClient & AttemptScript;
 }
 
 export interface RedisFailedAttemptsOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   clock: Clock;
   limit?: AttemptLimit;

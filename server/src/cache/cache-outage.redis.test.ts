@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BackendUnavailableError, isTimeout, toTRPCError } from '../errors.js';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
@@ -7,7 +7,7 @@ import { TestRedisServer } from '../test-support/redis-server.js';
 import { createRedisCacheStore, type RedisCacheStore } from './redis-cache-store.js';
 
 let server: TestRedisServer;
-let connections: Redis[] = [];
+let connections: RedisClient[] = [];
 let a: RedisCacheStore;
 let b: RedisCacheStore;
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
 import { TestRedisServer } from '../test-support/redis-server.js';
@@ -8,7 +8,7 @@ import { cacheKeyNames } from './redis-cache-keys.js';
 import { createRedisCacheStore, type RedisCacheStore } from './redis-cache-store.js';
 
 let server: TestRedisServer;
-let redis: Redis;
+let redis: RedisClient;
 const stores: RedisCacheStore[] = [];
 
 beforeAll(async () => {

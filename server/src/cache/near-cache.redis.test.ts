@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
 import { TestRedisServer } from '../test-support/redis-server.js';
@@ -8,11 +8,11 @@ import type { Invalidation } from './redis-cache-keys.js';
 import { createRedisCacheStore, type RedisCacheStore, type RedisCacheStoreOptions } from './redis-cache-store.js';
 
 let server: TestRedisServer;
-const connections: Redis[] = [];
+const connections: RedisClient[] = [];
 const stores: RedisCacheStore[] = [];
 const delays: Record<string, number[]> = {};
 
-async function connect(): Promise<Redis> {
+async function connect(): Promise<RedisClient> {
   const connection = createCommandConnection(server.url, 2000);
   connection.on('error', () => undefined);
   await connectAndPing(connection, 2000);
@@ -23,7 +23,7 @@ async function connect(): Promise<Redis> {
 /** Two instances (separate connections, one Redis) sharing a fresh prefix; `bRedis` is B's command connection. */
 async function twoInstances(options: Partial<RedisCacheStoreOptions> = {}) {
   const prefix = `t${randomBytes(4).toString('hex')}`;
-  const make = async (redis: Redis) => {
+  const make = async (redis: RedisClient) => {
     const store = createRedisCacheStore({ redis, prefix, ...options });
     stores.push(store);
     expect(await store.near!.whenLive(2000)).toBe(true);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { CacheKeyNames } from './redis-cache-keys.js';
 import { entryMessage, groupMessage } from './redis-cache-keys.js';
 import { withCacheScripts } from './redis-cache-scripts.js';
@@ -14,7 +14,7 @@ export type AcquireReply =
   { status: 'value'; payload: string } | { status: 'acquired' } | { status: 'held'; ms: number };
 
 /** The cache's Redis commands, one round trip each (scripts documented in scripts/*.lua). */
-export function cacheCommands(connection: Redis, names: CacheKeyNames) {
+export function cacheCommands(connection: RedisClient, names: CacheKeyNames) {
   const redis = withCacheScripts(connection);
   const grouped = (ref: EntryRef) => (ref.group === undefined ? '' : '1');
   const members = (ref: EntryRef) => names.members(ref.key, ref.group);

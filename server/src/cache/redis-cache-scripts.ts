@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 
 type Arg = string;
 
@@ -28,10 +28,10 @@ const COMMANDS: ReadonlyArray<[keyof CacheScripts, string, number]> = [
 const script = (file: string) => readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8');
 
 /** Registers the scripts on `redis` once (idempotent) and returns it typed with them. */
-export function withCacheScripts(redis: Redis): Redis & CacheScripts {
-  const typed = redis as Redis & Partial<CacheScripts>;
+export function withCacheScripts(redis: RedisClient): RedisClient & CacheScripts {
+  const typed = redis as RedisClient & Partial<CacheScripts>;
   for (const [name, file, numberOfKeys] of COMMANDS) {
     if (typeof typed[name] !== 'function') redis.defineCommand(name, { numberOfKeys, lua: script(file) });
   }
-  return redis as Redis & CacheScripts;
+  return redis as RedisClient & CacheScripts;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { createSubscriber, type RedisClient } from '../redis/redis-client.js';
 import { systemClock, type Clock } from '../clock.js';
 import { failClosed } from './cache-outage.js';
 import { CacheCounters } from './cache-stats.js';
@@ -23,8 +23,8 @@ import { decodePayload, encodePayload, expiresAtOf } from './redis-payload.js';
 import { SingleFlight } from './single-flight.js';
 
 export interface RedisCacheStoreOptions {
-  /** a command connection (enableOfflineQueue: false, short commandTimeout); not owned by the store */
-  redis: Redis;
+  /** a command connection (enableOfflineQueue: false, short commandTimeout; a Cluster with REDIS_CLUSTER); not owned by the store */
+  redis: RedisClient;
   prefix: string;
   /** TTL of entries set without one (CACHE_DEFAULT_TTL_SEC) */
   defaultTtlSec?: number;
@@ -189,7 +189,8 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): RedisCac
 }
 
 function createNearLayer(options: RedisCacheStoreOptions, channel: string, clock: Clock): NearLayer {
-  const subscriber = options.redis.duplicate({
+  // on a cluster: a connection to one node, which gets every PUBLISH of the cluster
+  const subscriber = createSubscriber(options.redis, {
     connectionName: 'tollgate:cache-subscriber',
     lazyConnect: true,
     enableOfflineQueue: false,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
 import { TestRedisServer } from '../test-support/redis-server.js';
@@ -8,11 +8,11 @@ import { createRedisCacheStore, type RedisCacheStoreOptions } from './redis-cach
 import type { CacheStore } from './cache-store.js';
 
 let server: TestRedisServer;
-const connections: Redis[] = [];
+const connections: RedisClient[] = [];
 const stores: CacheStore[] = [];
 
 /** A command connection of its own, as another server instance would have. */
-async function connect(): Promise<Redis> {
+async function connect(): Promise<RedisClient> {
   const connection = createCommandConnection(server.url, 2000);
   connection.on('error', () => undefined);
   await connectAndPing(connection, 2000);

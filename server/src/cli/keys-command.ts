@@ -5,6 +5,7 @@ import { createApiKey } from '../keys/key-service.js';
 import { closeQuietly } from '../redis/connections.js';
 import { connectToRedis } from '../redis/connect.js';
 import { redactSecrets, rememberSecrets } from '../redis/redact.js';
+import { describeRedis } from '../redis/redis-client.js';
 import { StartupError } from '../startup-output.js';
 import { createKeyInput, KEYS_USAGE, parseKeysArgs, UsageError } from './keys-args.js';
 
@@ -31,7 +32,7 @@ async function run(argv: string[], environment: NodeJS.ProcessEnv, io: CliOutput
       io.out(`${JSON.stringify(created)}\n`);
     } else {
       io.out(
-        `✓ API key created in ${spec.hostPort} (prefix ${config.redisPrefix})\n` +
+        `✓ API key created in ${describeRedis(redis, spec)} (prefix ${config.redisPrefix})\n` +
           `  id: ${created.id}\n  name: ${created.name}\n` +
           `  rate limit: ${created.rateLimit.limit} calls per ${created.rateLimit.windowSec} s\n` +
           `  daily job quota: ${created.dailyJobQuota}\n` +

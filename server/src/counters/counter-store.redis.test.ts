@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TestRedisServer } from '../test-support/redis-server.js';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
@@ -12,10 +12,10 @@ import { utcDayNumber, utcDayStamp } from './utc-day.js';
 import type { CounterStore } from './counter-store.js';
 
 let server: TestRedisServer;
-let redis: Redis;
-const extraConnections: Redis[] = [];
+let redis: RedisClient;
+const extraConnections: RedisClient[] = [];
 
-async function connect(): Promise<Redis> {
+async function connect(): Promise<RedisClient> {
   const connection = createCommandConnection(server.url, 2000);
   connection.on('error', () => undefined);
   await connectAndPing(connection, 2000);
@@ -181,7 +181,7 @@ describe('redis counter store while Redis is down', () => {
   });
 });
 
-async function commandCalls(connection: Redis): Promise<Record<string, number>> {
+async function commandCalls(connection: RedisClient): Promise<Record<string, number>> {
   const info = await connection.info('commandstats');
   const calls: Record<string, number> = {};
   for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[match[1]!] = Number(match[2]);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { Clock } from '../clock.js';
 import type { ConsumeResult, QuotaCost, StoredKey } from './counter-store.js';
 import { dailyState, rateState } from './quota-state.js';
@@ -57,7 +57,7 @@ function num(value: string | number | null | undefined): number {
  * `mono` is the caller's monotonic clock: with an injected clock it is that clock, which then also
  * drives the script, so `sentAt` and `now` are the same instant.
  */
-export function createQuotaScript(redis: Redis, names: RedisKeyNames, clock: Clock | undefined, mono: Clock) {
+export function createQuotaScript(redis: RedisClient, names: RedisKeyNames, clock: Clock | undefined, mono: Clock) {
   const scripts = withCounterScripts(redis);
 
   return async function runQuotaScript(id: string, keyHash: string, request: ScriptRequest): Promise<ScriptOutcome> {

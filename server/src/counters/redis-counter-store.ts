@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
 import { storedKeyOf, type CounterStore, type NewKey, type StoredKey } from './counter-store.js';
 import { connectionEpoch } from './permits/connection-epoch.js';
@@ -7,13 +6,14 @@ import { permitOptions, type PermitOptions } from './permits/permit-policy.js';
 import { dailyState, keyUsage, rateState } from './quota-state.js';
 import { createQuotaScript, statesOf } from './quota-script.js';
 import { KEY_ID_PATTERN, redisKeyNames } from './redis-keys.js';
+import { pingRedis, type RedisClient } from '../redis/redis-client.js';
 import { withCounterScripts } from './redis-scripts.js';
 import { utcDayNumber } from './utc-day.js';
 import { windowGeometry } from './sliding-window.js';
 
 export interface RedisCounterStoreOptions {
   /** a command connection (enableOfflineQueue: false, short commandTimeout); not owned by the store */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** injected clock for tests; when omitted, every decision uses Redis TIME, shared by all instances */
   clock?: Clock;
@@ -79,7 +79,7 @@ export function createRedisCounterStore({
     async status() {
       if (redis.status !== 'ready') return 'disconnected';
       try {
-        await redis.ping();
+        await pingRedis(redis);
         return 'connected';
       } catch {
         return 'disconnected';
@@ -115,13 +115,12 @@ export function createRedisCounterStore({
     async listKeys() {
       const ids = (await redis.smembers(names.keySet)).filter((id) => KEY_ID_PATTERN.test(id));
       if (ids.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hgetall(names.meta(id));
-      const replies = (await pipeline.exec()) ?? [];
+      // One command per key, all sent at once: each key has its own hash slot, so on a cluster
+      // they spread over the masters, where a pipeline must stay on one.
+      const hashes = await Promise.all(ids.map((id) => redis.hgetall(names.meta(id))));
       const keys: StoredKey[] = [];
-      replies.forEach(([error, hash], index) => {
-        if (error !== null) throw error;
-        const key = storedKeyFromHash(ids[index] ?? '', hash as Record<string, string>);
+      hashes.forEach((hash, index) => {
+        const key = storedKeyFromHash(ids[index] ?? '', hash);
         if (key !== null) keys.push(key);
       });
       return keys.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));

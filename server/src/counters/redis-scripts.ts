@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 
 /** A daily counter outlives its UTC day by this much (then Redis drops it). */
 export const DAILY_COUNTER_MARGIN_MS = 3_600_000;
@@ -33,8 +33,8 @@ export interface CounterScripts {
 const script = (file: string) => readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8');
 
 /** Registers the scripts on `redis` once (idempotent) and returns it typed with them. */
-export function withCounterScripts(redis: Redis): Redis & CounterScripts {
-  const typed = redis as Redis & Partial<CounterScripts>;
+export function withCounterScripts(redis: RedisClient): RedisClient & CounterScripts {
+  const typed = redis as RedisClient & Partial<CounterScripts>;
   if (typeof typed.tollgateConsume !== 'function') {
     redis.defineCommand('tollgateConsume', { numberOfKeys: 3, lua: script('consume-3.lua') });
   }
@@ -44,5 +44,5 @@ export function withCounterScripts(redis: Redis): Redis & CounterScripts {
   if (typeof typed.tollgateResetRate !== 'function') {
     redis.defineCommand('tollgateResetRate', { numberOfKeys: 1, lua: script('reset-rate-1.lua') });
   }
-  return redis as Redis & CounterScripts;
+  return redis as RedisClient & CounterScripts;
 }

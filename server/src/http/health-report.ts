@@ -6,6 +6,7 @@ import type {
   QueueBackendHealth,
 } from '@tollgate/shared';
 import type { Deps } from '../deps.js';
+import { pingRedis } from '../redis/redis-client.js';
 import { VERSION } from '../version.js';
 import { settleWithin } from '../with-timeout.js';
 
@@ -112,13 +113,13 @@ export interface HealthJsonBody {
   checks: { 'redis:responseTime': HealthJsonCheck[]; 'queue:depth': HealthJsonCheck[] };
 }
 
-/** Round trip of a PING on the command connection, in ms; null when it fails or times out. */
+/** Round trip of a PING on the command connection (on a cluster, of every master), in ms; null when it fails or times out. */
 async function pingMs(deps: Deps): Promise<number | null> {
   const redis = deps.redis;
   if (redis === null) return null;
   const timed = async () => {
     const started = performance.now();
-    await redis.ping();
+    await pingRedis(redis);
     return Math.round((performance.now() - started) * 100) / 100;
   };
   return settleWithin(timed(), PROBE_TIMEOUT_MS, null);

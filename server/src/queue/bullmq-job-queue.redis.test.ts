@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { pino } from 'pino';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { isBackendUnavailable } from '../errors.js';
 import { defineJobKind } from '../jobs/job-kind.js';
 import { registerJobKinds } from '../jobs/registry.js';
@@ -38,7 +38,7 @@ async function settle<T>(operation: Promise<T>): Promise<{ ms: number; error: un
 
 describe('BullMQ job queue on Redis: layout, retention, outages', () => {
   let server: TestRedisServer;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: JobQueue;
 
   beforeAll(async () => {

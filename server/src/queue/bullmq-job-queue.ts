@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { BackendStatus, JobUpdate } from '@tollgate/shared';
 import type { JobKinds } from '../jobs/registry.js';
 import { closeQuietly, createBlockingConnection } from '../redis/connections.js';
+import { pingRedis, waitForReplica, type RedisClient } from '../redis/redis-client.js';
 import { JobEventHub } from './bullmq-events.js';
 import { toJobState, toStoredJob, type QueuedJobData } from './bullmq-job-mapper.js';
 import { BullmqSummaries } from './bullmq-summaries.js';
@@ -21,9 +21,9 @@ import { TimeoutTriager, type SizeOf } from './timeout-triage.js';
 import { trackedWatch, type WatchSource } from './watch-job.js';
 
 export interface BullmqJobQueueOptions {
-  /** the shared command connection (fails fast); not closed by the queue */
-  redis: Redis;
-  /** for the worker's and the event reader's own blocking connections */
+  /** the shared command connection (fails fast; a Cluster with REDIS_CLUSTER); not closed by the queue */
+  redis: RedisClient;
+  /** for the worker's and the event reader's own blocking connections (a connection spec's `url`) */
   redisUrl: string;
   connectTimeoutMs: number;
   /** REDIS_PREFIX: BullMQ's prefix becomes `<prefix>:{queue}` (one Cluster hash slot) */
@@ -55,6 +55,9 @@ const isJobId = (id: string) => JOB_ID.test(id);
 /** Index trimming (dropping ids of jobs removed by retention) runs on one add in this many. */
 const TRIM_EVERY = 16;
 
+/** How long an add waits for a replica of the queue's master on a cluster (WAIT). */
+const REPLICA_WAIT_MS = 200;
+
 class BullmqJobQueue implements JobQueue {
   readonly kind = 'redis' as const;
   private readonly index: JobIndex;
@@ -62,10 +65,11 @@ class BullmqJobQueue implements JobQueue {
   private readonly triager: TimeoutTriager;
   private readonly bullPrefix: string;
   private readonly queueName: string;
-  private events: { queueEvents: QueueEvents; hub: JobEventHub; connection: Redis } | undefined;
+  private events: { queueEvents: QueueEvents; hub: JobEventHub; connection: RedisClient } | undefined;
   private readonly watchers = new Set<AbortController>();
   private readonly workers = new Set<RunningWorker>();
   private adds = 0;
+  private readonly unreplicated: (error: Error) => void;
 
   constructor(
     private readonly options: BullmqJobQueueOptions,
@@ -76,6 +80,7 @@ class BullmqJobQueue implements JobQueue {
     this.bullPrefix = bullPrefix;
     this.queueName = queueName;
     this.triager = new TimeoutTriager(options.redis, options.logger);
+    this.unreplicated = throttledErrorLog(options.logger, 'job acknowledged before any replica of its master had it');
     const bounded: Bounded = (operation, what, size) => this.bounded(operation, what, size);
     this.index = new JobIndex(options.redis, `${bullPrefix}:${queueName}`, bounded);
     this.summaries = new BullmqSummaries(options.redis, (name) => queue.toKey(name), this.index, bounded);
@@ -106,7 +111,7 @@ class BullmqJobQueue implements JobQueue {
   async status(): Promise<BackendStatus> {
     if (this.options.redis.status !== 'ready') return 'disconnected';
     try {
-      await this.options.redis.ping(); // bounded by the connection's command timeout
+      await pingRedis(this.options.redis); // bounded by the connection's command timeout
       return 'connected';
     } catch {
       return 'disconnected';
@@ -127,8 +132,24 @@ class BullmqJobQueue implements JobQueue {
         () => Promise.resolve({ inputBytes: Buffer.byteLength(JSON.stringify(data ?? null)) }),
       ),
     ]);
+    await this.replicated(id);
     this.maybeTrim(ownerKeyId);
     return { id, kind, ownerKeyId, state: 'waiting', progress: 0, attemptsMade: 0, createdAt };
+  }
+
+  /**
+   * On a cluster, a job is acknowledged once a replica of the queue's master has it too, so that a
+   * failover (which promotes a replica) keeps it. A master without a replica in time still gets the
+   * job acknowledged — its AOF keeps it across a restart — and a warning is logged.
+   */
+  private async replicated(id: string): Promise<void> {
+    const replicas = await withDeadline(
+      waitForReplica(this.options.redis, this.queue.toKey(id), REPLICA_WAIT_MS),
+      'job replication',
+      REPLICA_WAIT_MS + 150,
+      this.triager.triage(),
+    );
+    if (replicas === 0) this.unreplicated(new Error(`no replica acknowledged job ${id} within ${REPLICA_WAIT_MS} ms`));
   }
 
   private maybeTrim(ownerKeyId: string): void {

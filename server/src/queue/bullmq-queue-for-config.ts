@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { JobKinds } from '../jobs/registry.js';
+import type { RedisClient } from '../redis/redis-client.js';
 import { createBullmqJobQueue } from './bullmq-job-queue.js';
 import type { JobQueue } from './job-queue.js';
 
@@ -11,7 +11,7 @@ export const WORKER_CLOSE_TIMEOUT_MS = 6_000;
 /** The BullMQ queue as configured (prefix, stalled-job timings), on a connected command connection. */
 export function bullmqQueueFor(
   config: Config & { redisUrl: string },
-  redis: Redis,
+  redis: RedisClient,
   logger: Logger,
   kinds: JobKinds,
 ): Promise<JobQueue> {

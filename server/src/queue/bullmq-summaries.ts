@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { AdminJobSummary, JobUpdate } from '@tollgate/shared';
 import { failedReasonOf, ownerOf, toJobSummary } from './bullmq-job-mapper.js';
 import type { Bounded, JobIndex } from './job-index.js';
@@ -22,7 +22,7 @@ export class BullmqSummaries {
   private readonly reader: JobSummaryReader;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** `queue.toKey` */
     private readonly keyOf: (name: string) => string,
     private readonly index: JobIndex,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { JobState as BullState } from 'bullmq';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 
 /**
  * The fields of a BullMQ job hash that a list summary needs (BullMQ 6.7 stores attempts as `atm`,
@@ -49,8 +50,8 @@ interface JobStatesCommand {
 const script = (file: string) => readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8');
 
 /** Registers job-states-8.lua on `redis` once (idempotent). */
-function defineJobStates(redis: Redis): void {
-  if (typeof (redis as Redis & Partial<JobStatesCommand>).tollgateJobStates !== 'function') {
+function defineJobStates(redis: RedisClient): void {
+  if (typeof (redis as RedisClient & Partial<JobStatesCommand>).tollgateJobStates !== 'function') {
     redis.defineCommand('tollgateJobStates', { numberOfKeys: STATE_KEYS.length, lua: script('job-states-8.lua') });
   }
 }
@@ -78,7 +79,7 @@ export class JobSummaryReader {
   private readonly stateKeys: string[];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** `queue.toKey`: a job id, or the name of one of the queue's own keys, → its Redis key */
     private readonly keyOf: (name: string) => string,
   ) {

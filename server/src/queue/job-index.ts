@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { withDeadline } from '../with-timeout.js';
 import type { ListPosition } from './list-cursor.js';
 import type { SizeOf } from './timeout-triage.js';
@@ -20,7 +20,7 @@ export const INDEX_GRACE_MS = 60_000;
 
 export class JobIndex {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** `<prefix>:{queue}:<queue name>` */
     private readonly base: string,
     private readonly bounded: Bounded = (operation, what) => withDeadline(operation, what),

@@ -50,7 +50,7 @@ describe('timed-out operations: slow is not down (real Redis)', () => {
 
   beforeAll(async () => {
     server = await TestRedisServer.start();
-    redis = createCommandConnection(server.url, 2000);
+    redis = createCommandConnection(server.url, 2000) as Redis; // one Redis, not a cluster
     redis.on('error', () => undefined);
     await connectAndPing(redis, 2000);
     queue = await queueWith();

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { commandTimeoutOf, isCluster, pingRedis, type RedisClient } from '../redis/redis-client.js';
 import type { Logger } from 'pino';
 import { CommandTimeoutError, expiredDeadlineIn } from '../errors.js';
 import { closeQuietly } from '../redis/connections.js';
@@ -11,7 +11,7 @@ import { settleWithin, type TimeoutTriage } from '../with-timeout.js';
 export const ANSWER_PROBE_MS = 100;
 
 /** What is worth logging about the size of an operation: figures, or O(1) reads on the probe connection. */
-export type SizeOf = Record<string, number> | ((probe: Redis) => Promise<Record<string, number>>);
+export type SizeOf = Record<string, number> | ((probe: RedisClient) => Promise<Record<string, number>>);
 
 /**
  * Tells a slow operation from a Redis that is down. When an operation times out, Redis is asked
@@ -21,12 +21,12 @@ export type SizeOf = Record<string, number> | ((probe: Redis) => Promise<Record<
  * connection not ready, Redis is unavailable, as before.
  */
 export class TimeoutTriager {
-  private probe: Redis | undefined;
+  private probe: RedisClient | undefined;
   private connecting: Promise<void> | undefined;
 
   constructor(
     /** the command connection the operations run on */
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly logger: Logger,
   ) {}
 
@@ -35,7 +35,7 @@ export class TimeoutTriager {
     return async ({ what, ms, error }) => {
       const facts = this.redis.status === 'ready' ? await settleWithin(this.answer(size), ANSWER_PROBE_MS, null) : null;
       if (facts === null) return error;
-      const timeoutMs = expiredDeadlineIn(error)?.timeoutMs ?? this.redis.options.commandTimeout ?? ms;
+      const timeoutMs = expiredDeadlineIn(error)?.timeoutMs ?? commandTimeoutOf(this.redis) ?? ms;
       this.logger.warn(
         { operation: what, timeoutMs, ...facts },
         `Redis answers, but did not answer ${what} within ${timeoutMs} ms: the request timed out`,
@@ -46,15 +46,15 @@ export class TimeoutTriager {
 
   private async answer(size: SizeOf | undefined): Promise<Record<string, number>> {
     const probe = await this.connectedProbe();
-    await probe.ping();
+    await pingRedis(probe);
     if (size === undefined) return {};
     return typeof size === 'function' ? size(probe) : size;
   }
 
   /** One extra connection, opened at the first timeout and kept (it reconnects by itself). */
-  private async connectedProbe(): Promise<Redis> {
+  private async connectedProbe(): Promise<RedisClient> {
     if (this.probe === undefined) {
-      const probe = this.redis.duplicate({ connectionName: 'tollgate:probe', lazyConnect: true });
+      const probe = duplicateForProbe(this.redis);
       probe.on('error', () => undefined);
       this.probe = probe;
       this.connecting = probe
@@ -73,4 +73,14 @@ export class TimeoutTriager {
     this.probe = undefined;
     if (probe !== undefined) await closeQuietly(probe);
   }
+}
+
+/** A second connection like `redis` (a cluster's node connections named alike), not connected yet. */
+function duplicateForProbe(redis: RedisClient): RedisClient {
+  const connectionName = 'tollgate:probe';
+  if (!isCluster(redis)) return redis.duplicate({ connectionName, lazyConnect: true });
+  return redis.duplicate(undefined, {
+    lazyConnect: true,
+    redisOptions: { ...redis.options.redisOptions, connectionName },
+  });
 }

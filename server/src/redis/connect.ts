@@ -1,17 +1,18 @@
-import type { Redis } from 'ioredis';
 import { StartupError, type StartupOutput } from '../startup-output.js';
 import { RedisConnectionSpec } from './connection-spec.js';
 import { closeQuietly, connectAndPing, createCommandConnection, type RedisTarget } from './connections.js';
 import { redactSecrets } from './redact.js';
-import { judgeServerSettings, readServerSettings, type GuardPolicy } from './server-settings.js';
+import type { RedisClient } from './redis-client.js';
+import { judgeRedisServers, type GuardPolicy } from './server-settings.js';
 
 /**
  * The command connection, answering PING within `timeoutMs`, or a StartupError carrying the
- * contract's message (password shown as ****).
+ * contract's message (password shown as ****). On a cluster: connected to every master, every slot
+ * served.
  */
-export async function connectToRedis(target: RedisTarget, timeoutMs: number): Promise<Redis> {
+export async function connectToRedis(target: RedisTarget, timeoutMs: number): Promise<RedisClient> {
   const spec = typeof target === 'string' ? RedisConnectionSpec.fromUrl(target) : target;
-  let redis: Redis;
+  let redis: RedisClient;
   try {
     redis = createCommandConnection(spec, timeoutMs);
   } catch (error) {
@@ -43,15 +44,19 @@ export async function connectToRedis(target: RedisTarget, timeoutMs: number): Pr
 
 function describe(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
+  // a cluster's "Failed to refresh slots cache" carries the last node's error
+  const lastNodeError: unknown = (error as { lastNodeError?: unknown } | null)?.lastNodeError;
+  if (lastNodeError instanceof Error) return describe(lastNodeError);
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
 
 /**
- * The production guards of CONTRACT §11, once per process at start-up: prints the `⚠` lines, or
- * closes the connection and throws the `❌ Redis maxmemory-policy is …` StartupError.
+ * The production guards of CONTRACT §11, once per process at start-up (on a cluster, for every
+ * master): prints the `⚠` lines, or closes the connection and throws the
+ * `❌ Redis maxmemory-policy is …` StartupError.
  */
-export async function guardRedisServer(redis: Redis, policy: GuardPolicy, output: StartupOutput): Promise<void> {
-  const verdict = judgeServerSettings(await readServerSettings(redis), policy);
+export async function guardRedisServer(redis: RedisClient, policy: GuardPolicy, output: StartupOutput): Promise<void> {
+  const verdict = await judgeRedisServers(redis, policy);
   if (verdict.refusal !== null) {
     await closeQuietly(redis);
     throw new StartupError(verdict.refusal);

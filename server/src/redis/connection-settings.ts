@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { RedisConnectionSpec, type RedisTlsFiles } from './connection-spec.js';
+import { RedisConnectionSpec, type RedisNode, type RedisTlsFiles } from './connection-spec.js';
 
 /** The Redis connection variables of CONTRACT §2 and §11, as the config schema parsed them. */
 export interface RedisConnectionVariables {
@@ -9,6 +9,7 @@ export interface RedisConnectionVariables {
   REDIS_USERNAME?: string | undefined;
   REDIS_PASSWORD?: string | undefined;
   REDIS_TLS: boolean;
+  REDIS_CLUSTER: boolean;
   REDIS_TLS_CA_FILE?: string | undefined;
   REDIS_TLS_CERT_FILE?: string | undefined;
   REDIS_TLS_KEY_FILE?: string | undefined;
@@ -39,7 +40,8 @@ const TLS_FILES = [
 /**
  * Resolves the connection variables into one spec: REDIS_URL when set (the URL wins, and the
  * host-form variables set beside it are named in a notice), otherwise REDIS_HOST with REDIS_PORT,
- * REDIS_USERNAME, REDIS_PASSWORD and REDIS_TLS. TLS files are checked now (readable, PEM), so a
+ * REDIS_USERNAME, REDIS_PASSWORD and REDIS_TLS. With REDIS_CLUSTER=true, REDIS_URL (or REDIS_HOST)
+ * may list several seed nodes, comma-separated. TLS files are checked now (readable, PEM), so a
  * wrong path stops start-up with the variable's name rather than a TLS error later.
  * `isSet(name)` tells whether a variable was given (defaults hide that).
  */
@@ -79,9 +81,37 @@ export function resolveRedisConnection(
     });
   }
 
+  const cluster = vars.REDIS_CLUSTER;
   let spec: RedisConnectionSpec | undefined;
   if (vars.REDIS_URL !== undefined) {
-    spec = RedisConnectionSpec.from({ url: vars.REDIS_URL, tlsFiles });
+    try {
+      spec = RedisConnectionSpec.from({ url: vars.REDIS_URL, tlsFiles, cluster });
+    } catch {
+      problems.push({
+        variable: 'REDIS_URL',
+        message:
+          'REDIS_URL lists several nodes: set REDIS_CLUSTER=true for a Redis Cluster (they are its seed nodes), ' +
+          'or give one redis:// URL',
+      });
+      return { spec: undefined, problems, notices };
+    }
+  } else if (cluster) {
+    const nodes = clusterHosts(vars.REDIS_HOST!, vars.REDIS_PORT);
+    if (nodes === null) {
+      problems.push({
+        variable: 'REDIS_HOST',
+        message: 'REDIS_HOST must be host names or IP addresses, comma-separated, each with an optional :port',
+      });
+      return { spec: undefined, problems, notices };
+    }
+    spec = RedisConnectionSpec.from({
+      nodes,
+      ...(vars.REDIS_USERNAME === undefined ? {} : { username: vars.REDIS_USERNAME }),
+      ...(vars.REDIS_PASSWORD === undefined ? {} : { password: vars.REDIS_PASSWORD }),
+      tls: vars.REDIS_TLS,
+      tlsFiles,
+      cluster,
+    });
   } else {
     try {
       spec = RedisConnectionSpec.from({
@@ -106,7 +136,31 @@ export function resolveRedisConnection(
         (spec.source === 'REDIS_URL' ? 'use a rediss:// URL' : 'set REDIS_TLS=true'),
     });
   }
+  if (spec.cluster && spec.db !== 0) {
+    problems.push({
+      variable: spec.source,
+      message: `${spec.source} selects database ${spec.db}: a Redis Cluster has database 0 only`,
+    });
+  }
   return { spec, problems, notices };
+}
+
+/**
+ * The seed nodes of REDIS_HOST with REDIS_CLUSTER: `h1,h2:7001,[::1]:7002` (REDIS_PORT for those
+ * without a port); null when an entry is not a host.
+ */
+function clusterHosts(text: string, defaultPort: number): RedisNode[] | null {
+  const nodes: RedisNode[] = [];
+  for (const entry of text.split(',').map((part) => part.trim())) {
+    const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(entry);
+    const named = /^([^\s:[\]]+)(?::(\d{1,5}))?$/.exec(entry);
+    const bareIpv6 = /^[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/.test(entry) ? entry : null;
+    const host = bracketed?.[1] ?? named?.[1] ?? bareIpv6;
+    const port = Number(bracketed?.[2] ?? named?.[2] ?? defaultPort);
+    if (host === undefined || host === null || host === '' || port < 1 || port > 65_535) return null;
+    nodes.push({ host, port });
+  }
+  return nodes;
 }
 
 /** null when `path` is a readable PEM file, else what is wrong (never its contents). */

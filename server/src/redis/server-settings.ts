@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import { hostPortOf } from './connection-spec.js';
 import { redactSecrets } from './redact.js';
+import { isCluster, masterConnections, type RedisClient } from './redis-client.js';
 
 /** What start-up learns about the Redis it connected to; null where it could not tell. */
 export interface RedisServerSettings {
@@ -81,9 +83,10 @@ export interface GuardVerdict {
 /**
  * Judges the settings (CONTRACT §11): in production an evicting Redis is refused unless
  * ALLOW_EVICTING_REDIS=true; a Redis without AOF or RDB gets a warning; a refused CONFIG GET is
- * said once, and start-up carries on with what INFO told.
+ * said once, and start-up carries on with what INFO told. `where` names the nodes judged, on a
+ * cluster (` on master h1:7000`).
  */
-export function judgeServerSettings(settings: RedisServerSettings, policy: GuardPolicy): GuardVerdict {
+export function judgeServerSettings(settings: RedisServerSettings, policy: GuardPolicy, where = ''): GuardVerdict {
   const warnings: string[] = [];
   let refusal: string | null = null;
   if (settings.configRefused !== null) {
@@ -91,28 +94,59 @@ export function judgeServerSettings(settings: RedisServerSettings, policy: Guard
       settings.policySource === 'info'
         ? `maxmemory-policy read from INFO instead (${settings.maxmemoryPolicy}); persistence ${settings.appendOnly === true ? 'has AOF on' : 'not checked: make sure your provider keeps AOF or RDB snapshots'}`
         : 'maxmemory-policy and persistence not checked: make sure Redis runs with maxmemory-policy noeviction and AOF or RDB snapshots';
-    warnings.push(`⚠ Redis refused CONFIG GET (${settings.configRefused}): ${checked}`);
+    warnings.push(`⚠ Redis${where} refused CONFIG GET (${settings.configRefused}): ${checked}`);
   }
   const evicting = settings.maxmemoryPolicy !== null && settings.maxmemoryPolicy !== 'noeviction';
   if (evicting) {
     const risk = 'under memory pressure Redis would silently drop queued jobs, API keys and quota counters';
     if (policy.enforce && !policy.allowEvicting) {
       refusal =
-        `❌ Redis maxmemory-policy is ${settings.maxmemoryPolicy}: ${risk}. ` +
+        `❌ Redis maxmemory-policy is ${settings.maxmemoryPolicy}${where}: ${risk}. ` +
         'Fix: set maxmemory-policy noeviction (redis-cli CONFIG SET maxmemory-policy noeviction, and in redis.conf ' +
         "or your provider's parameter group), or set ALLOW_EVICTING_REDIS=true to start anyway and accept the risk";
     } else {
       const why = policy.allowEvicting ? 'ALLOW_EVICTING_REDIS=true' : 'DEMO_MODE';
       warnings.push(
-        `⚠ Redis maxmemory-policy is ${settings.maxmemoryPolicy} (${why}): ${risk}; noeviction is recommended`,
+        `⚠ Redis maxmemory-policy is ${settings.maxmemoryPolicy}${where} (${why}): ${risk}; noeviction is recommended`,
       );
     }
   }
   if (policy.enforce && settings.appendOnly === false && settings.rdbSnapshots === false) {
     warnings.push(
-      '⚠ Redis has no persistence (neither AOF nor RDB snapshots): accepted jobs, API keys and usage are lost ' +
+      `⚠ Redis${where} has no persistence (neither AOF nor RDB snapshots): accepted jobs, API keys and usage are lost ` +
         'when Redis restarts; enable appendonly yes (or RDB save points)',
     );
   }
   return { refusal, warnings };
+}
+
+/**
+ * The verdict on every node that holds data: the one Redis, or each master of a cluster (an
+ * evicting master loses its share of the jobs and counters as surely as a lone Redis). Masters
+ * with the same settings are judged together, their lines naming them (`on masters h1:7000, …`).
+ */
+export async function judgeRedisServers(client: RedisClient, policy: GuardPolicy): Promise<GuardVerdict> {
+  if (!isCluster(client)) return judgeServerSettings(await readServerSettings(client), policy);
+  const masters = masterConnections(client);
+  const settings = await Promise.all(masters.map((master) => readServerSettings(master)));
+  const groups = new Map<string, { settings: RedisServerSettings; nodes: string[] }>();
+  settings.forEach((read, i) => {
+    const options = masters[i]!.options;
+    const node = hostPortOf({ host: options.host ?? '?', port: options.port ?? 6379 });
+    const key = JSON.stringify(read);
+    const group = groups.get(key) ?? { settings: read, nodes: [] };
+    group.nodes.push(node);
+    groups.set(key, group);
+  });
+  const verdicts = [...groups.values()].map(({ settings: read, nodes }) => {
+    const where =
+      groups.size === 1
+        ? ' on every master'
+        : ` on ${nodes.length === 1 ? 'master' : 'masters'} ${nodes.sort().join(', ')}`;
+    return judgeServerSettings(read, policy, where);
+  });
+  return {
+    refusal: verdicts.find((verdict) => verdict.refusal !== null)?.refusal ?? null,
+    warnings: verdicts.flatMap((verdict) => verdict.warnings),
+  };
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { masterConnections, pingRedis, type RedisClient } from '../redis/redis-client.js';
 import { settleWithin } from '../with-timeout.js';
 
 export interface RedisFacts {
@@ -14,19 +14,27 @@ function infoField(info: string, field: string): string | null {
   return match?.[1]?.trim() ?? null;
 }
 
-/** PING round trip, server version and memory use; nulls when not on Redis or unreachable. */
-export async function probeRedis(redis: Redis | null, timeoutMs: number): Promise<RedisFacts> {
+/**
+ * PING round trip, server version and memory use; nulls when not on Redis or unreachable. On a
+ * cluster: the health PING (every master, cluster state), the version of one master and the memory
+ * used by all masters together.
+ */
+export async function probeRedis(redis: RedisClient | null, timeoutMs: number): Promise<RedisFacts> {
   if (redis === null) return UNKNOWN;
   const facts = async (): Promise<RedisFacts> => {
     const started = performance.now();
-    await redis.ping();
+    await pingRedis(redis);
     const latencyMs = Math.round((performance.now() - started) * 100) / 100;
-    const info = await redis.info('server').then(async (server) => server + (await redis.info('memory')));
-    const memory = infoField(info, 'used_memory');
+    const infos = await Promise.all(
+      masterConnections(redis).map((node) =>
+        node.info('server').then(async (server) => server + (await node.info('memory'))),
+      ),
+    );
+    const memories = infos.map((info) => infoField(info, 'used_memory'));
     return {
       latencyMs,
-      version: infoField(info, 'redis_version'),
-      usedMemoryBytes: memory === null ? null : Number(memory),
+      version: infoField(infos[0] ?? '', 'redis_version'),
+      usedMemoryBytes: memories.includes(null) ? null : memories.reduce((sum, memory) => sum + Number(memory), 0),
     };
   };
   return settleWithin(facts(), timeoutMs, UNKNOWN);

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubmitJobInput } from '@tollgate/shared';
 import type { RunningWorker } from '../../src/queue/job-queue.js';
@@ -95,7 +96,7 @@ describe('jobs.list and admin.jobs.list read only what they return (real Redis)'
   });
 
   it('reads no input or result: a page costs the same bytes whatever the size of its jobs', async () => {
-    const connection = app.deps.redis!;
+    const connection = app.deps.redis as Redis; // one Redis, not a cluster
     await list(keys.large, { limit: 5 }); // loads the state script once
     const pages: Record<'small' | 'large', Page | undefined> = { small: undefined, large: undefined };
     const traffic = {} as Record<'small' | 'large', RedisTraffic>;
@@ -128,7 +129,7 @@ describe('jobs.list and admin.jobs.list read only what they return (real Redis)'
   });
 
   it('admin.jobs.list shows owners without reading inputs or results', async () => {
-    const connection = app.deps.redis!;
+    const connection = app.deps.redis as Redis; // one Redis, not a cluster
     let page: Page | undefined;
     const traffic = await trafficOf(connection, async () => {
       const response = await adminList({ limit: 10 });

@@ -1,4 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../../src/test-support/redis-server.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../../src/test-support/test-app.js';
@@ -167,7 +168,7 @@ describe('quotas across two instances sharing Redis', () => {
 
   /** The names of the commands instance `n` sends to Redis while `work` runs. */
   async function commandsSentBy(n: number, work: () => Promise<void>): Promise<string[]> {
-    const connection = instances[n]!.deps.redis!;
+    const connection = instances[n]!.deps.redis as Redis; // one Redis, not a cluster
     const sent: string[] = [];
     const sendCommand = connection.sendCommand.bind(connection);
     connection.sendCommand = (command, stream) => {

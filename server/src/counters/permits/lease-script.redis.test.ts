@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../../test-support/redis-server.js';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../../redis/connections.js';
@@ -11,7 +11,7 @@ import { createQuotaScript, type ScriptAnswer, type ScriptRequest } from '../quo
 import { windowGeometry } from '../sliding-window.js';
 
 let server: TestRedisServer;
-let redis: Redis;
+let redis: RedisClient;
 
 beforeAll(async () => {
   server = await TestRedisServer.start();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../../test-support/redis-server.js';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../../redis/connections.js';
@@ -14,14 +14,14 @@ import { createRedisCounterStore, type RedisCounterStore } from '../redis-counte
  */
 const RATE = { rate: true, daily: false };
 
-async function connectTo(server: TestRedisServer): Promise<Redis> {
+async function connectTo(server: TestRedisServer): Promise<RedisClient> {
   const connection = createCommandConnection(server.url, 2000);
   connection.on('error', () => undefined);
   await connectAndPing(connection, 2000);
   return connection;
 }
 
-async function hotKey(redis: Redis, limit = 10_000_000) {
+async function hotKey(redis: RedisClient, limit = 10_000_000) {
   const store = createRedisCounterStore({ redis, prefix: `r${randomBytes(4).toString('hex')}` });
   const key = generateApiKey();
   await store.createKey({
@@ -49,7 +49,7 @@ async function load(store: RedisCounterStore, key: { id: string; hash: string },
   return admitted;
 }
 
-async function evalshaCalls(redis: Redis): Promise<number> {
+async function evalshaCalls(redis: RedisClient): Promise<number> {
   const info = await redis.info('commandstats');
   return Number(/^cmdstat_evalsha:calls=(\d+)/m.exec(info)?.[1] ?? 0);
 }
@@ -77,7 +77,7 @@ async function attempt(store: RedisCounterStore, key: { id: string; hash: string
 
 describe('hot-key permits on Redis TIME', () => {
   let server: TestRedisServer;
-  let redis: Redis;
+  let redis: RedisClient;
 
   beforeAll(async () => {
     server = await TestRedisServer.start();

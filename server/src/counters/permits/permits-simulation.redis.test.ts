@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../../test-support/redis-server.js';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../../redis/connections.js';
@@ -17,8 +17,8 @@ import type { PermitOptions } from './permit-policy.js';
  * revocation nothing is admitted later than revocation + leaseMs.
  */
 let server: TestRedisServer;
-let admin: Redis;
-const connections: Redis[] = [];
+let admin: RedisClient;
+const connections: RedisClient[] = [];
 
 beforeAll(async () => {
   server = await TestRedisServer.start();
@@ -30,7 +30,7 @@ afterAll(async () => {
   await server?.destroy();
 });
 
-async function connect(): Promise<Redis> {
+async function connect(): Promise<RedisClient> {
   const connection = createCommandConnection(server.url, 2000);
   connection.on('error', () => undefined);
   await connectAndPing(connection, 2000);
