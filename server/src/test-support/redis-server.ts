@@ -280,7 +280,7 @@ function generateTestCertificates(dir: string): {
   return { server, client: { caFile: file('ca.crt'), ...client } };
 }
 
-async function waitForPort(port: number, timeoutMs: number, exited: () => string | null): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number, exited: () => string | null): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const output = exited();
