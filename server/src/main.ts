@@ -10,6 +10,8 @@ import { rememberSecrets } from './redis/redact.js';
 import { exitGracefullyOnSignals, exitOnStartupFailure } from './process-lifecycle.js';
 import { consoleStartupOutput as output } from './startup-output.js';
 import { shutdown } from './shutdown.js';
+import { observeCache } from './telemetry/metrics.js';
+import { startTelemetry } from './telemetry/telemetry.js';
 
 /** In demo mode an admin token is generated when none is configured, and printed once. */
 function ensureAdminToken(config: Config): { config: Config; generated: boolean } {
@@ -21,11 +23,14 @@ async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const parsed = ensureAdminToken(parseConfig(process.env));
   const config = parsed.config;
+  // First, before the app is built: OTel's SDK is loaded only when OTEL_ENABLED is true.
+  const telemetry = await startTelemetry(config);
   rememberSecrets([config.redis?.password, config.adminToken]);
   for (const notice of config.notices) output.warn(notice);
   const logger = createLogger(config);
   const deps = await createDeps({ config, logger, output, clock: systemClock });
   const app = await buildApp(deps);
+  observeCache(deps.cache);
 
   if (config.demoMode) {
     output.warn('⚠ DEMO_MODE is on: not for production use');
@@ -37,7 +42,10 @@ async function main(): Promise<void> {
   const worker = config.runWorker ? deps.queue.startWorker(config.workerConcurrency) : null;
 
   // Before the ready line: whoever waits for that line may signal at once.
-  exitGracefullyOnSignals(logger, () => shutdown(app, deps, worker));
+  exitGracefullyOnSignals(logger, async () => {
+    await shutdown(app, deps, worker);
+    await telemetry.shutdown();
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   output.ok(`✓ Tollgate listening on ${address} (environment ${config.environment})`);
   if (worker !== null) output.ok(`✓ Embedded worker running (concurrency ${config.workerConcurrency})`);

@@ -10,6 +10,7 @@ import { connectToRedis, guardRedisServer } from './redis/connect.js';
 import { rememberSecrets } from './redis/redact.js';
 import { describeRedis } from './redis/redis-client.js';
 import { consoleStartupOutput as output } from './startup-output.js';
+import { startTelemetry } from './telemetry/telemetry.js';
 
 /**
  * The standalone worker (`pnpm worker`, `node server/dist/worker.js`): runs queued jobs. Redis is
@@ -18,6 +19,8 @@ import { consoleStartupOutput as output } from './startup-output.js';
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const config = parseConfig(process.env, 'worker');
+  // First: OTel's SDK is loaded only when OTEL_ENABLED is true.
+  const telemetry = await startTelemetry(config);
   const spec = config.redis!;
   rememberSecrets([spec.password]);
   for (const notice of config.notices) output.warn(notice);
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     await queue.close();
     await closeQuietly(redis);
     await validation.close();
+    await telemetry.shutdown();
     output.ok('✓ Worker stopped');
   });
   output.ok(`✓ Worker started (concurrency ${config.workerConcurrency})`);

@@ -3,11 +3,14 @@ import type { AdminJobSummary, JobState } from '@tollgate/shared';
 import { toSummary, type StoredJob } from './job-queue.js';
 import { toJobResult, toPercent } from './job-policy.js';
 import type { JobSummaryRead, SummaryFields } from './bullmq-summary-reader.js';
+import type { TraceCarrier } from '../telemetry/job-trace.js';
 
 /** What a BullMQ job carries besides its kind (the job name). */
 export interface QueuedJobData {
   ownerKeyId: string;
   input: unknown;
+  /** the submitting request's W3C trace context (OTEL_ENABLED only); never shown, never the input */
+  trace?: TraceCarrier;
 }
 
 /** BullMQ's states as the contract names them (waiting covers prioritized, paused, waiting-children). */

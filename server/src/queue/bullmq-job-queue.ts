@@ -19,6 +19,7 @@ import { scoreFloor, scoreOf } from './list-cursor.js';
 import { throttledErrorLog } from './throttled-log.js';
 import { TimeoutTriager, type SizeOf } from './timeout-triage.js';
 import { trackedWatch, type WatchSource } from './watch-job.js';
+import { currentTraceCarrier } from '../telemetry/job-trace.js';
 
 export interface BullmqJobQueueOptions {
   /** the shared command connection (fails fast; a Cluster with REDIS_CLUSTER); not closed by the queue */
@@ -127,7 +128,7 @@ class BullmqJobQueue implements JobQueue {
     await Promise.all([
       this.index.add(id, ownerKeyId, scoreOf(createdAt)),
       this.bounded(
-        this.queue.add(kind, { ownerKeyId, input: data }, { jobId: id, timestamp: createdAt }),
+        this.queue.add(kind, withTrace({ ownerKeyId, input: data }), { jobId: id, timestamp: createdAt }),
         'job add',
         () => Promise.resolve({ inputBytes: Buffer.byteLength(JSON.stringify(data ?? null)) }),
       ),
@@ -341,4 +342,10 @@ export async function createBullmqJobQueue(options: BullmqJobQueueOptions): Prom
     throw error;
   }
   return new BullmqJobQueue(options, queue, bullPrefix, queueName);
+}
+
+/** The job's data with the submitting request's trace context when there is one (OTEL_ENABLED). */
+function withTrace(data: QueuedJobData): QueuedJobData {
+  const trace = currentTraceCarrier();
+  return trace === undefined ? data : { ...data, trace };
 }

@@ -5,6 +5,7 @@ import { closeQuietly, createBlockingConnection } from '../redis/connections.js'
 import type { QueuedJobData } from './bullmq-job-mapper.js';
 import type { RunningWorker } from './job-queue.js';
 import { throttledErrorLog } from './throttled-log.js';
+import { runInJobSpan, traceCarrierOf } from '../telemetry/job-trace.js';
 
 export interface BullmqWorkerOptions {
   queueName: string;
@@ -37,7 +38,9 @@ export function createProcessor(kinds: JobKinds, active?: Map<string, ActiveJob>
     const id = job.id ?? '';
     active?.set(id, { job, token });
     try {
-      return await kind.run(job.data.input, { reportProgress: (percent) => job.updateProgress(percent) });
+      const run = () => kind.run(job.data.input, { reportProgress: (percent) => job.updateProgress(percent) });
+      const trace = traceCarrierOf(job.data.trace);
+      return await runInJobSpan({ kind: job.name, id, attempt: job.attemptsMade + 1, trace }, run);
     } finally {
       active?.delete(id);
     }

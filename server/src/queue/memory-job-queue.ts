@@ -19,6 +19,7 @@ import {
 } from './job-queue.js';
 import { decodeCursor, encodeCursor, isAfter, newestFirst, scoreOf } from './list-cursor.js';
 import { trackedWatch, updateOf, type JobHint, type WatchSource } from './watch-job.js';
+import { currentTraceCarrier, runInJobSpan, type TraceCarrier } from '../telemetry/job-trace.js';
 
 export interface MemoryJobQueueOptions {
   kinds: JobKinds;
@@ -35,6 +36,8 @@ interface MemoryJob {
   kind: string;
   ownerKeyId: string;
   data: unknown;
+  /** the submitting request's W3C trace context (OTEL_ENABLED only) */
+  trace?: TraceCarrier;
   state: JobState;
   progress: number;
   attemptsMade: number;
@@ -97,6 +100,8 @@ export class MemoryJobQueue implements JobQueue {
       createdAt,
       score: scoreOf(createdAt),
     };
+    const trace = currentTraceCarrier();
+    if (trace !== undefined) job.trace = trace;
     this.jobs.set(job.id, job);
     const accepted = this.snapshot(job);
     this.enqueue(job);
@@ -295,15 +300,18 @@ export class MemoryJobQueue implements JobQueue {
     const run = (async () => {
       try {
         if (kind === undefined) throw new Error(`Unknown job kind '${job.kind}'`);
-        const result = await kind.run(job.data, {
-          reportProgress: (percent) => {
-            if (job.runToken === token) {
-              job.progress = toPercent(percent);
-              this.changed(job);
-            }
-            return Promise.resolve();
-          },
-        });
+        const traced = { kind: job.kind, id: job.id, attempt: job.attemptsMade + 1, trace: job.trace };
+        const result = await runInJobSpan(traced, () =>
+          kind.run(job.data, {
+            reportProgress: (percent) => {
+              if (job.runToken === token) {
+                job.progress = toPercent(percent);
+                this.changed(job);
+              }
+              return Promise.resolve();
+            },
+          }),
+        );
         if (job.runToken === token) this.complete(job, result);
       } catch (error) {
         if (job.runToken === token) this.fail(job, error);

@@ -3,6 +3,7 @@ import type { CacheStore } from '../../cache/cache-store.js';
 import type { Clock } from '../../clock.js';
 import type { CacheIdentity } from '../cache-key.js';
 import { recordCacheOutcome } from '../cache-outcomes.js';
+import { cacheEvent } from '../../telemetry/cache-events.js';
 import type { CacheEviction, QueryCache } from '../query-cache.js';
 
 /** What procedures get as `ctx.cache`: the response cache, for hand-made caching. */
@@ -85,6 +86,7 @@ export async function runCachedQuery<TResult>(
     if (failed !== undefined) return failed;
     throw error;
   }
+  cacheEvent(answer.hit ? 'cache.hit' : 'cache.miss', { 'tollgate.cache.scope': declaration.scope });
   const secondsLeft = answer.expiresAt === null ? null : (answer.expiresAt - ctx.deps.clock()) / 1000;
   recordCacheOutcome(ctx.res, opts.batchIndex, {
     hit: answer.hit,
@@ -95,6 +97,7 @@ export async function runCachedQuery<TResult>(
 }
 
 async function evict(cache: ProcedureCache, evictions: readonly CacheEviction[]): Promise<void> {
+  cacheEvent('cache.evict', { 'tollgate.cache.evictions': evictions.length });
   await Promise.all(
     evictions.map((target) =>
       typeof target === 'string'

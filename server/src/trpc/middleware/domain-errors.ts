@@ -1,16 +1,42 @@
+import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { toTRPCError } from '../../errors.js';
+import { isStarted } from '../../telemetry/state.js';
+import { getTracer } from '../../telemetry/tracer.js';
 import { t } from '../init.js';
 
 /**
  * The one place where domain errors below a procedure become tRPC codes: a Redis outage is
  * SERVICE_UNAVAILABLE (fail closed, HTTP 503), invalid input found past zod is BAD_REQUEST, a
- * running job is CONFLICT (see `toTRPCError`).
+ * running job is CONFLICT (see `toTRPCError`). With OTEL_ENABLED, each call is also one span,
+ * `trpc <path>` (no extra middleware level: each costs tRPC a copy of the call's options).
  */
 export const mapDomainErrors = t.middleware(async function mapDomainErrors(opts) {
-  const result = await opts.next();
-  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
-    const mapped = toTRPCError(result.error.cause);
-    if (mapped !== null) throw mapped;
+  if (!isStarted()) {
+    const result = await opts.next();
+    if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
+      const mapped = toTRPCError(result.error.cause);
+      if (mapped !== null) throw mapped;
+    }
+    return result;
   }
-  return result;
+  const attributes = { 'rpc.system': 'trpc', 'rpc.method': opts.path, 'trpc.path': opts.path, 'trpc.type': opts.type };
+  return getTracer().startActiveSpan(`trpc ${opts.path}`, { kind: SpanKind.SERVER, attributes }, async (span) => {
+    try {
+      const result = await opts.next();
+      if (!result.ok) {
+        const mapped = result.error.code === 'INTERNAL_SERVER_ERROR' ? toTRPCError(result.error.cause) : null;
+        const error = mapped ?? result.error;
+        failed(span, error.code, error.message);
+        if (mapped !== null) throw mapped;
+      }
+      return result;
+    } finally {
+      span.end();
+    }
+  });
 });
+
+function failed(span: Span, code: string, message: string): void {
+  span.setAttribute('trpc.code', code);
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+}

@@ -5,6 +5,7 @@ import type { KeyCredential } from '../../keys/api-key.js';
 import { setRateHeaders, setRetryAfter } from '../rate-headers.js';
 import type { Context } from '../context.js';
 import { rejectedKey } from './auth.js';
+import { recordQuotaDecision } from '../../telemetry/metrics.js';
 
 /** When both limits are exhausted, the one that frees up later is reported. */
 function refusal(kind: 'rate' | 'daily', rate: RateState, daily: DailyState, countsDaily: boolean, now: number) {
@@ -31,6 +32,7 @@ function refusal(kind: 'rate' | 'daily', rate: RateState, daily: DailyState, cou
 export async function consumeQuota(ctx: Context, credential: KeyCredential, countsDaily: boolean): Promise<StoredKey> {
   const result = await ctx.deps.counters.consume(credential.id, credential.hash, { rate: true, daily: countsDaily });
   if (result.outcome === 'unauthorized') throw rejectedKey(result.reason);
+  recordQuotaDecision(result.outcome !== 'limited');
   // The store's own instant (Redis TIME on Redis): resetAt was computed against it.
   const now = result.now;
   setRateHeaders(ctx.res, result.rate, now);
