@@ -102,6 +102,19 @@ describe.each<Backend>(['memory', 'redis'])(
       }
     });
 
+    it("puts a call in its caller's trace (traceparent)", async () => {
+      const traceId = '0af7651916cd43dd8448eb211c80319c';
+      const response = await test.app.inject({
+        method: 'GET',
+        url: '/trpc/health.check',
+        headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+      });
+      expect(response.statusCode).toBe(200);
+      const [span] = await spansNamed(exporter, 'trpc health.check');
+      expect(span?.spanContext().traceId).toBe(traceId);
+      expect(span?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    });
+
     it('records the code of a failing call', async () => {
       const response = await test.app.inject({
         method: 'POST',

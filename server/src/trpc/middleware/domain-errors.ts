@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { toTRPCError } from '../../errors.js';
 import { isStarted } from '../../telemetry/state.js';
 import { getTracer } from '../../telemetry/tracer.js';
@@ -8,7 +8,8 @@ import { t } from '../init.js';
  * The one place where domain errors below a procedure become tRPC codes: a Redis outage is
  * SERVICE_UNAVAILABLE (fail closed, HTTP 503), invalid input found past zod is BAD_REQUEST, a
  * running job is CONFLICT (see `toTRPCError`). With OTEL_ENABLED, each call is also one span,
- * `trpc <path>` (no extra middleware level: each costs tRPC a copy of the call's options).
+ * `trpc <path>`, in the caller's trace when it sends `traceparent` (no extra middleware level:
+ * each costs tRPC a copy of the call's options).
  */
 export const mapDomainErrors = t.middleware(async function mapDomainErrors(opts) {
   if (!isStarted()) {
@@ -20,7 +21,11 @@ export const mapDomainErrors = t.middleware(async function mapDomainErrors(opts)
     return result;
   }
   const attributes = { 'rpc.system': 'trpc', 'rpc.method': opts.path, 'trpc.path': opts.path, 'trpc.type': opts.type };
-  return getTracer().startActiveSpan(`trpc ${opts.path}`, { kind: SpanKind.SERVER, attributes }, async (span) => {
+  // A caller that sends W3C `traceparent` gets the call's span in its own trace.
+  const headers = opts.ctx.req?.headers;
+  const parent = headers?.traceparent === undefined ? context.active() : propagation.extract(context.active(), headers);
+  const options = { kind: SpanKind.SERVER, attributes };
+  return getTracer().startActiveSpan(`trpc ${opts.path}`, options, parent, async (span) => {
     try {
       const result = await opts.next();
       if (!result.ok) {
