@@ -70,7 +70,15 @@ export async function sentCommandsDuring<T>(
   redis: Redis,
   during: () => Promise<T>,
 ): Promise<{ result: T; calls: Map<string, number> }> {
-  const monitor = await redis.monitor();
+  // Not `redis.monitor()`: monitor lines that arrive in the same read as MONITOR's +OK reach ioredis
+  // before it has switched to monitoring mode, and each is then an 'error' event ("Command queue
+  // state error"); `monitor()` catches only the first, so on a busy Redis a second one crashed the
+  // bench. Those lines come before `during` starts: they are dropped, other errors fail the pass.
+  const monitor = redis.duplicate({ monitor: true, lazyConnect: true });
+  let failure: Error | undefined;
+  monitor.on('error', (error: Error) => {
+    if (!error.message.startsWith('Command queue state error')) failure ??= error;
+  });
   const calls = new Map<string, number>();
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     const command = args[0]?.toLowerCase();
@@ -78,8 +86,13 @@ export async function sentCommandsDuring<T>(
     calls.set(command, (calls.get(command) ?? 0) + 1);
   });
   try {
+    const monitoring = new Promise<void>((resolve) => monitor.once('monitoring', () => resolve()));
+    await monitor.connect();
+    await monitoring;
+    if (failure !== undefined) throw failure;
     const result = await during();
     await new Promise((resolve) => setTimeout(resolve, 100)); // the last lines on their way
+    if (failure !== undefined) throw failure;
     return { result, calls };
   } finally {
     monitor.disconnect();
