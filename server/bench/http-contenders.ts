@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../src/test-support/free-port.js';
+import { JOB } from './job-payload.js';
 import { Spawned } from './spawned.js';
 import { TOLLGATE_DIST } from './standalone-scripts.js';
 import { startTollgateServer } from './tollgate-process.js';
@@ -7,7 +9,18 @@ import { startTollgateServer } from './tollgate-process.js';
 /** The body every POST contender gets: a 1-property schema and a document that passes. */
 export const VALIDATE_BODY = '{"schema":{"type":"object","properties":{"a":{"type":"string"}}},"document":{"a":"x"}}';
 
-export type HttpContenderId = 'guarded' | 'unguarded' | 'fastify-rate-limit' | 'trpc-limiter' | 'ceiling' | 'health';
+export type HttpContenderId =
+  | 'guarded'
+  | 'unguarded'
+  | 'fastify-rate-limit'
+  | 'trpc-limiter'
+  | 'ceiling'
+  | 'health'
+  | 'jobs-get-cached'
+  | 'jobs-get-uncached';
+
+/** The rows that read one finished job: their path gets `?input=` once the job has completed. */
+export const FINISHED_JOB_IDS: readonly HttpContenderId[] = ['jobs-get-cached', 'jobs-get-uncached'];
 
 export interface HttpContender {
   id: HttpContenderId;
@@ -21,6 +34,8 @@ export interface HttpContender {
   expect: string;
   /** talks to Redis on every request */
   usesRedis: boolean;
+  /** the probe's `X-Cache` header must say this: the cached row really hits, the uncached one really misses */
+  xCache?: 'HIT' | 'MISS';
 }
 
 export interface StartedContender extends HttpContender {
@@ -96,6 +111,31 @@ export const HTTP_CONTENDERS: readonly HttpContender[] = [
     expect: '"status":"healthy"',
     usesRedis: true,
   },
+  {
+    id: 'jobs-get-cached',
+    label: 'Tollgate `jobs.get` of a finished job, cached',
+    what:
+      'GET /trpc/jobs.get?input={"jobId":…} of one completed job (submitted through `jobs.submit` before the ' +
+      'rounds) on a third built server: an hour-long response-cache entry per key, answered from the near ' +
+      'cache (no Redis command for the cache itself)',
+    method: 'GET',
+    path: '/trpc/jobs.get',
+    expect: '"state":"completed"',
+    usesRedis: true,
+    xCache: 'HIT',
+  },
+  {
+    id: 'jobs-get-uncached',
+    label: 'Tollgate `jobs.get` of a finished job, without the cache',
+    what:
+      'the same request (same key, same job) on a fourth built server started with `CACHE_ENABLED=false`: ' +
+      'the job read from BullMQ’s Redis keys on every call',
+    method: 'GET',
+    path: '/trpc/jobs.get',
+    expect: '"state":"completed"',
+    usesRedis: true,
+    xCache: 'MISS',
+  },
 ];
 
 async function startPeer(context: StartContext, name: string, script: string, env: Record<string, string>) {
@@ -117,13 +157,17 @@ export async function startContender(contender: HttpContender, context: StartCon
     switch (contender.id) {
       case 'guarded':
       case 'health':
-        // Two instances of one deployment (same prefix); each with its default embedded worker.
+      case 'jobs-get-cached':
+      case 'jobs-get-uncached':
+        // Instances of one deployment (same prefix: one key works on all); each with its default
+        // embedded worker. One runs without the response cache.
         return startTollgateServer({
           name: `tollgate-${contender.id}`,
           redisUrl: context.redisUrl,
           prefix: 'bench-http',
           dir: context.dir,
           adminToken: context.adminToken,
+          ...(contender.id === 'jobs-get-uncached' ? { env: { CACHE_ENABLED: 'false' } } : {}),
         });
       case 'unguarded':
         return startPeer(context, contender.id, 'tollgate-unguarded.js', { TOLLGATE_DIST });
@@ -161,4 +205,45 @@ export async function probe(contender: StartedContender, apiKey: string): Promis
         contender.process.tail(),
     );
   }
+  const xCache = response.headers.get('x-cache');
+  if (contender.xCache !== undefined && xCache !== contender.xCache) {
+    throw new Error(`${contender.label} answered with X-Cache: ${xCache} (expected ${contender.xCache})`);
+  }
+}
+
+/** How long a submitted job may take to complete before the bench gives up. */
+const JOB_COMPLETION_TIMEOUT_MS = 30_000;
+
+/**
+ * Submits one job through `POST /trpc/jobs.submit` on `contender` (any Tollgate server of the
+ * deployment: their embedded workers run it) and polls `jobs.get` until it has completed; resolves
+ * to the `jobs.get` path (with its `?input=`) that reads it.
+ */
+export async function finishedJobPath(contender: StartedContender, apiKey: string): Promise<string> {
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+  const submitted = await fetch(`${contender.url}/trpc/jobs.submit`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(JOB),
+  });
+  const submitBody = await submitted.text();
+  if (submitted.status !== 200) {
+    throw new Error(
+      `jobs.submit answered ${submitted.status} ${submitBody.slice(0, 300)}\n${contender.process.tail()}`,
+    );
+  }
+  const { jobId } = (JSON.parse(submitBody) as { result: { data: { jobId: string } } }).result.data;
+  const path = `/trpc/jobs.get?input=${encodeURIComponent(JSON.stringify({ jobId }))}`;
+  const deadline = performance.now() + JOB_COMPLETION_TIMEOUT_MS;
+  let last = '';
+  while (performance.now() < deadline) {
+    const response = await fetch(contender.url + path, { headers: { authorization: headers.authorization } });
+    last = `${response.status} ${await response.text()}`;
+    if (last.startsWith('200 ') && last.includes('"state":"completed"')) return path;
+    if (last.includes('"state":"failed"')) break;
+    await sleep(50);
+  }
+  throw new Error(
+    `job ${jobId} did not complete: jobs.get answered ${last.slice(0, 300)}\n${contender.process.tail()}`,
+  );
 }

@@ -15,6 +15,23 @@ function memory(row: HttpRow): string {
   return `${mb(row.memoryBefore.rssMb)} → ${mb(row.memoryAfter.rssMb)} (peak ${mb(row.memoryAfter.peakMb)})`;
 }
 
+/** `jobs.get` of one finished job on a server with the response cache and on one without it. */
+function finishedJobLines(section: HttpSection): string[] {
+  const cached = findRow(section, 'jobs-get-cached');
+  const uncached = findRow(section, 'jobs-get-uncached');
+  if (cached === undefined || uncached === undefined) return [];
+  return [
+    '',
+    '`jobs.get` of a finished job, the same key and the same completed job on two servers of one deployment: ' +
+      `**${count(cached.rps)} req/s with the response cache**, **${count(uncached.rps)} req/s without it** ` +
+      `(\`CACHE_ENABLED=false\`): cached ÷ uncached = **${ratio(cached.rps / uncached.rps)}**; p50 ` +
+      `${ms(cached.p50Ms)} vs ${ms(uncached.p50Ms)} ms, p99 ${ms(cached.p99Ms)} vs ${ms(uncached.p99Ms)} ms; Redis ` +
+      `commands executed per call ${perRequest(cached.redisPerRequest)} vs ${perRequest(uncached.redisPerRequest)} ` +
+      `(sent: ${describePerRequest(cached.redisSentByCommand, cached.monitoredRequests)} vs ` +
+      `${describePerRequest(uncached.redisSentByCommand, uncached.monitoredRequests)}).`,
+  ];
+}
+
 /** The HTTP section: method, the table of medians with ratios computed within the run, notes. */
 export function httpLines(section: HttpSection): string[] {
   const { settings } = section;
@@ -65,6 +82,7 @@ export function httpLines(section: HttpSection): string[] {
     '',
     ...section.rows.map((row) => `- ${row.label}: ${row.what}.`),
   ];
+  lines.push(...finishedJobLines(section));
   lines.push(
     '',
     'Redis per request, three ways. **Executed**: commands, from `INFO commandstats` before and after ' +

@@ -199,6 +199,12 @@ describe('Redis connection settings (CONTRACT §11)', () => {
     expect(demo.notices).toEqual(['⚠ REDIS_PASSWORD ignored: neither REDIS_URL nor REDIS_HOST is set']);
   });
 
+  it('CACHE_ENABLED is a flag, true by default', () => {
+    expect(parseConfig(production).cacheEnabled).toBe(true);
+    expect(parseConfig({ ...production, CACHE_ENABLED: 'false' }).cacheEnabled).toBe(false);
+    expect(problemsOf({ ...production, CACHE_ENABLED: 'off' })[0]).toContain('CACHE_ENABLED');
+  });
+
   it('ALLOW_EVICTING_REDIS is a flag, false by default', () => {
     expect(parseConfig(production).allowEvictingRedis).toBe(false);
     expect(parseConfig({ ...production, ALLOW_EVICTING_REDIS: 'true' }).allowEvictingRedis).toBe(true);

@@ -100,6 +100,7 @@ export const envSchema = z.object({
   JOB_BUDGET_MS: positiveInt('JOB_BUDGET_MS').max(86_400_000).default(60_000),
   VALIDATION_THREADS: positiveInt('VALIDATION_THREADS').max(256).default(availableParallelism()),
   CACHE_DEFAULT_TTL_SEC: positiveInt('CACHE_DEFAULT_TTL_SEC').max(2_592_000).default(60),
+  CACHE_ENABLED: booleanFlag.default(true),
   OTEL_ENABLED: booleanFlag.default(false),
 });
 
@@ -183,6 +184,8 @@ export interface Config {
   readonly validationThreads: number;
   /** TTL of response-cache entries that declare none (CACHE_DEFAULT_TTL_SEC) */
   readonly cacheDefaultTtlSec: number;
+  /** CACHE_ENABLED: false runs every cached procedure uncached (a pass-through store; for comparisons) */
+  readonly cacheEnabled: boolean;
   /** OTEL_ENABLED: traces and metrics through OpenTelemetry (the standard OTEL_EXPORTER_OTLP_* variables) */
   readonly otelEnabled: boolean;
 }
@@ -261,6 +264,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, role: ProcessRole = 'server'
     jobBudgetMs: e.JOB_BUDGET_MS,
     validationThreads: e.VALIDATION_THREADS,
     cacheDefaultTtlSec: e.CACHE_DEFAULT_TTL_SEC,
+    cacheEnabled: e.CACHE_ENABLED,
     otelEnabled: e.OTEL_ENABLED,
   });
 }

@@ -5,6 +5,7 @@ import type { CounterStore } from './counters/counter-store.js';
 import type { CacheStore } from './cache/cache-store.js';
 import { createMemoryCacheStore } from './cache/memory-cache-store.js';
 import { createRedisCacheStore } from './cache/redis-cache-store.js';
+import { createDisabledCacheStore } from './cache/disabled-cache-store.js';
 import type { FailedAttempts } from './auth/failed-attempts.js';
 import { createMemoryFailedAttempts } from './auth/memory-failed-attempts.js';
 import { createRedisFailedAttempts } from './auth/redis-failed-attempts.js';
@@ -63,6 +64,12 @@ async function connectRedis(config: Config, output: StartupOutput): Promise<Redi
   return redis;
 }
 
+/** CACHE_ENABLED=false: every cached procedure computes on every call, nothing is stored. */
+function disabledCache(config: Config, clock: Clock, output: StartupOutput): CacheStore {
+  output.warn('⚠ Response cache disabled (CACHE_ENABLED=false): cached procedures compute every call');
+  return createDisabledCacheStore({ clock, defaultTtlSec: config.cacheDefaultTtlSec });
+}
+
 /**
  * Picks the backends by the rules of CONTRACT §3: production needs Redis; DEMO_MODE uses it when
  * it answers PING in time and falls back to in-memory backends otherwise.
@@ -87,13 +94,16 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
     const queue = await bullmqQueueFor({ ...config, redisUrl: config.redis.url }, redis, logger, kinds);
     output.ok('✓ Redis queue service connected');
     output.ok('✓ Queue service initialized (Redis)');
-    const cache = createRedisCacheStore({
-      redis,
-      prefix: config.redisPrefix,
-      defaultTtlSec: config.cacheDefaultTtlSec,
-      clock,
-      onConnectionError: (error) => logger.warn({ err: { message: error.message } }, 'redis cache subscriber error'),
-    });
+    const cache = config.cacheEnabled
+      ? createRedisCacheStore({
+          redis,
+          prefix: config.redisPrefix,
+          defaultTtlSec: config.cacheDefaultTtlSec,
+          clock,
+          onConnectionError: (error) =>
+            logger.warn({ err: { message: error.message } }, 'redis cache subscriber error'),
+        })
+      : disabledCache(config, clock, output);
     return {
       config,
       logger,
@@ -119,7 +129,9 @@ export async function createDeps({ config, logger, output, clock, scriptClock }:
   output.warn('⚠ DEMO_MODE: quotas are per process, jobs are not durable and all data is lost on restart');
   const counters = createMemoryCounterStore({ clock });
   const queue = createMemoryJobQueue({ kinds, clock, logger, workerCloseTimeoutMs: WORKER_CLOSE_TIMEOUT_MS });
-  const cache = createMemoryCacheStore({ clock, defaultTtlSec: config.cacheDefaultTtlSec });
+  const cache = config.cacheEnabled
+    ? createMemoryCacheStore({ clock, defaultTtlSec: config.cacheDefaultTtlSec })
+    : disabledCache(config, clock, output);
   return {
     config,
     logger,

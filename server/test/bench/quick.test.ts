@@ -11,7 +11,16 @@ import { afterAll, describe, expect, it } from 'vitest';
  * to whatever else the machine is doing.
  */
 const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
-const HTTP_IDS = ['guarded', 'unguarded', 'fastify-rate-limit', 'trpc-limiter', 'ceiling', 'health'];
+const HTTP_IDS = [
+  'guarded',
+  'unguarded',
+  'fastify-rate-limit',
+  'trpc-limiter',
+  'ceiling',
+  'health',
+  'jobs-get-cached',
+  'jobs-get-uncached',
+];
 
 interface Figures {
   http: { rows: Array<{ id: string; ok: number; notOk: number; rounds: Array<{ ok: number; non2xx: number }> }> };
@@ -56,6 +65,7 @@ describe('pnpm bench --quick', () => {
 
     expect(stdout).toContain('## HTTP: the guarded call next to the peers, over real sockets');
     expect(stdout).toMatch(/^\| contender +\| +req\/s \|/m);
+    expect(stdout).toMatch(/cached ÷ uncached = \*\*\d+\.\d\d×\*\*/);
     expect(stdout).toContain('## Jobs: intake and processing next to raw BullMQ');
     expect(stdout).toContain('## Targets');
     expect(stdout).toContain('## What the profile says');
