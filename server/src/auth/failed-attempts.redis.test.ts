@@ -6,17 +6,12 @@ import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/
 import { TestRedisServer } from '../test-support/redis-server.js';
 import { CONTRACT_LIMIT, failedAttemptsContract } from './failed-attempts.contract.js';
 import { createRedisFailedAttempts } from './redis-failed-attempts.js';
+import { openTestConnection } from '../test-support/test-connections.js';
 
 let server: TestRedisServer;
 const connections: RedisClient[] = [];
 
-async function connect(): Promise<RedisClient> {
-  const connection = createCommandConnection(server.url, 2000);
-  connection.on('error', () => undefined);
-  await connectAndPing(connection, 2000);
-  connections.push(connection);
-  return connection;
-}
+const connect = (): Promise<RedisClient> => openTestConnection(server.url, connections);
 
 beforeAll(async () => {
   server = await TestRedisServer.start();

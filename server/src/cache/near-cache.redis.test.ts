@@ -1,24 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
+import { closeQuietly } from '../redis/connections.js';
 import { TestRedisServer } from '../test-support/redis-server.js';
 import { manualClock, T0 } from './cache-store.contract.js';
 import type { Invalidation } from './redis-cache-keys.js';
 import { createRedisCacheStore, type RedisCacheStore, type RedisCacheStoreOptions } from './redis-cache-store.js';
+import { openTestConnection } from '../test-support/test-connections.js';
 
 let server: TestRedisServer;
 const connections: RedisClient[] = [];
 const stores: RedisCacheStore[] = [];
 const delays: Record<string, number[]> = {};
 
-async function connect(): Promise<RedisClient> {
-  const connection = createCommandConnection(server.url, 2000);
-  connection.on('error', () => undefined);
-  await connectAndPing(connection, 2000);
-  connections.push(connection);
-  return connection;
-}
+const connect = (): Promise<RedisClient> => openTestConnection(server.url, connections);
 
 /** Two instances (separate connections, one Redis) sharing a fresh prefix; `bRedis` is B's command connection. */
 async function twoInstances(options: Partial<RedisCacheStoreOptions> = {}) {

@@ -1,24 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
+import { closeQuietly } from '../redis/connections.js';
 import { TestRedisServer } from '../test-support/redis-server.js';
 import { cacheKeyNames } from './redis-cache-keys.js';
 import { createRedisCacheStore, type RedisCacheStoreOptions } from './redis-cache-store.js';
 import type { CacheStore } from './cache-store.js';
+import { openTestConnection } from '../test-support/test-connections.js';
 
 let server: TestRedisServer;
 const connections: RedisClient[] = [];
 const stores: CacheStore[] = [];
 
 /** A command connection of its own, as another server instance would have. */
-async function connect(): Promise<RedisClient> {
-  const connection = createCommandConnection(server.url, 2000);
-  connection.on('error', () => undefined);
-  await connectAndPing(connection, 2000);
-  connections.push(connection);
-  return connection;
-}
+const connect = (): Promise<RedisClient> => openTestConnection(server.url, connections);
 
 /** Two instances (separate connections, one Redis) sharing a fresh prefix. */
 async function twoInstances(options: Partial<RedisCacheStoreOptions> = {}) {

@@ -10,18 +10,13 @@ import { createRedisCounterStore } from './redis-counter-store.js';
 import { redisKeyNames } from './redis-keys.js';
 import { utcDayNumber, utcDayStamp } from './utc-day.js';
 import type { CounterStore } from './counter-store.js';
+import { openTestConnection } from '../test-support/test-connections.js';
 
 let server: TestRedisServer;
 let redis: RedisClient;
 const extraConnections: RedisClient[] = [];
 
-async function connect(): Promise<RedisClient> {
-  const connection = createCommandConnection(server.url, 2000);
-  connection.on('error', () => undefined);
-  await connectAndPing(connection, 2000);
-  extraConnections.push(connection);
-  return connection;
-}
+const connect = (): Promise<RedisClient> => openTestConnection(server.url, extraConnections);
 
 beforeAll(async () => {
   server = await TestRedisServer.start();

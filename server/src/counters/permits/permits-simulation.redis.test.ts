@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../../test-support/redis-server.js';
-import { closeQuietly, connectAndPing, createCommandConnection } from '../../redis/connections.js';
+import { closeQuietly } from '../../redis/connections.js';
 import { generateApiKey } from '../../keys/api-key.js';
 import { manualClock, T0, type ManualClock } from '../counter-store.contract.js';
 import type { ConsumeResult } from '../counter-store.js';
 import { createRedisCounterStore, type RedisCounterStore } from '../redis-counter-store.js';
 import { bucketOf, firstCountedBucket, windowGeometry } from '../sliding-window.js';
 import type { PermitOptions } from './permit-policy.js';
+import { openTestConnection } from '../../test-support/test-connections.js';
 
 /**
  * The permit scheme under a fake clock: several instances (each its own store and connection)
@@ -30,13 +31,7 @@ afterAll(async () => {
   await server?.destroy();
 });
 
-async function connect(): Promise<RedisClient> {
-  const connection = createCommandConnection(server.url, 2000);
-  connection.on('error', () => undefined);
-  await connectAndPing(connection, 2000);
-  connections.push(connection);
-  return connection;
-}
+const connect = (): Promise<RedisClient> => openTestConnection(server.url, connections);
 
 /** mulberry32: a seeded generator, so a failing run can be replayed from its seed. */
 function random(seed: number): () => number {
