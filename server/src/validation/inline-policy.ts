@@ -1,3 +1,5 @@
+import { schemaFingerprint } from './json-schema.js';
+
 /**
  * What is cheap enough to validate on the event loop, by construction rather than by timing: a
  * schema small enough to compile in a few milliseconds and with no reference (so no recursion:
@@ -18,8 +20,29 @@ export function isInlineSchema(schemaText: string): boolean {
   return schemaText.length <= INLINE_SCHEMA_BYTES && !REFERENCE.test(schemaText);
 }
 
+/** Verdicts on the documents of calls in flight: a call's document is looked at once (weak). */
+const smallDocuments = new WeakMap<object, boolean>();
+
+/**
+ * Whether one call's (schema, document) pair validates on the event loop: the one decision the
+ * validation service and the response cache (which skips such pairs) share.
+ */
+export function runsInline(schema: unknown, document: unknown): boolean {
+  return isInlineSchema(schemaFingerprint(schema).text) && isSmallDocument(document);
+}
+
 /** True when the document holds at most INLINE_DOCUMENT_VALUES values and INLINE_DOCUMENT_CHARS characters; stops counting past them. */
 export function isSmallDocument(document: unknown): boolean {
+  if (typeof document !== 'object' || document === null) return countsAsSmall(document);
+  let small = smallDocuments.get(document);
+  if (small === undefined) {
+    small = countsAsSmall(document);
+    smallDocuments.set(document, small);
+  }
+  return small;
+}
+
+function countsAsSmall(document: unknown): boolean {
   let values = 0;
   let chars = 0;
   const stack: unknown[] = [document];

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ValidateOutput } from '@tollgate/shared';
 import { BudgetExceededError } from '../errors.js';
-import { isInlineSchema, isSmallDocument } from './inline-policy.js';
+import { isInlineSchema, isSmallDocument, runsInline } from './inline-policy.js';
 import { getValidator, schemaFingerprint, validateDocument } from './json-schema.js';
 import { ValidationPool } from './validation-pool.js';
 
@@ -83,7 +83,7 @@ export function createValidationService(options: ValidationServiceOptions): Vali
     },
 
     async validate(schema, document) {
-      if (isInlineSchema(schemaFingerprint(schema).text) && isSmallDocument(document)) {
+      if (runsInline(schema, document)) {
         return validateDocument(await getValidator(schema), document);
       }
       const [output] = await pool.validate(schema, [document], callBudget);

@@ -1,5 +1,5 @@
 import { validateInputSchema, validateOutputSchema } from '@tollgate/shared';
-import { isInlineSchema, isSmallDocument } from '../../validation/inline-policy.js';
+import { runsInline } from '../../validation/inline-policy.js';
 import { defineQueryCache } from '../query-cache.js';
 
 /** How long a validation answer is kept: it depends on the schema and the document alone. */
@@ -18,5 +18,5 @@ export const validationCache = defineQueryCache({
   output: validateOutputSchema,
   scope: 'public',
   ttlSec: VALIDATION_TTL_SEC,
-  worthCaching: (input) => !(isInlineSchema(JSON.stringify(input.schema) ?? '') && isSmallDocument(input.document)),
+  worthCaching: (input) => !runsInline(input.schema, input.document),
 });
