@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
+import { closeQuietly } from '../redis/connections.js';
 import { TestRedisServer } from '../test-support/redis-server.js';
 import { cacheStoreContract, manualClock, T0 } from './cache-store.contract.js';
 import { cacheKeyNames } from './redis-cache-keys.js';
 import { createRedisCacheStore, type RedisCacheStore } from './redis-cache-store.js';
+import { openTestConnection } from '../test-support/test-connections.js';
 
 let server: TestRedisServer;
 let redis: RedisClient;
@@ -13,9 +14,7 @@ const stores: RedisCacheStore[] = [];
 
 beforeAll(async () => {
   server = await TestRedisServer.start();
-  redis = createCommandConnection(server.url, 2000);
-  redis.on('error', () => undefined);
-  await connectAndPing(redis, 2000);
+  redis = await openTestConnection(server.url);
 });
 
 afterAll(async () => {

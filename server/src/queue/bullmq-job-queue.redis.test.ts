@@ -5,10 +5,11 @@ import type { RedisClient } from '../redis/redis-client.js';
 import { isBackendUnavailable } from '../errors.js';
 import { defineJobKind } from '../jobs/job-kind.js';
 import { registerJobKinds } from '../jobs/registry.js';
-import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
+import { closeQuietly } from '../redis/connections.js';
 import { TestRedisServer } from '../test-support/redis-server.js';
 import { createBullmqJobQueue } from './bullmq-job-queue.js';
 import type { JobQueue } from './job-queue.js';
+import { openTestConnection } from '../test-support/test-connections.js';
 
 const blocked = new Set<() => void>();
 
@@ -43,9 +44,7 @@ describe('BullMQ job queue on Redis: layout, retention, outages', () => {
 
   beforeAll(async () => {
     server = await TestRedisServer.start();
-    redis = createCommandConnection(server.url, 2000);
-    redis.on('error', () => undefined);
-    await connectAndPing(redis, 2000);
+    redis = await openTestConnection(server.url);
     queue = await createBullmqJobQueue({
       redis,
       redisUrl: server.url,

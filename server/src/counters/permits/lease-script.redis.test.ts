@@ -2,22 +2,21 @@ import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../../test-support/redis-server.js';
-import { closeQuietly, connectAndPing, createCommandConnection } from '../../redis/connections.js';
+import { closeQuietly } from '../../redis/connections.js';
 import { generateApiKey } from '../../keys/api-key.js';
 import { manualClock, T0 } from '../counter-store.contract.js';
 import { createRedisCounterStore } from '../redis-counter-store.js';
 import { redisKeyNames } from '../redis-keys.js';
 import { createQuotaScript, type ScriptAnswer, type ScriptRequest } from '../quota-script.js';
 import { windowGeometry } from '../sliding-window.js';
+import { openTestConnection } from '../../test-support/test-connections.js';
 
 let server: TestRedisServer;
 let redis: RedisClient;
 
 beforeAll(async () => {
   server = await TestRedisServer.start();
-  redis = createCommandConnection(server.url, 2000);
-  redis.on('error', () => undefined);
-  await connectAndPing(redis, 2000);
+  redis = await openTestConnection(server.url);
 });
 
 afterAll(async () => {
