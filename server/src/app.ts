@@ -4,6 +4,7 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/a
 import type { Deps } from './deps.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { registerMetrics } from './http/metrics.js';
+import { AccessLog } from './http/access-log.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerConsole } from './http/static.js';
 import { trpcShapedErrorHandler } from './http/trpc-errors.js';
@@ -12,6 +13,7 @@ import { trpcRoutes } from './http/trpc-plugin.js';
 import { trackEventStreams } from './http/event-streams.js';
 import { appRouter, type AppRouter } from './trpc/routers/app-router.js';
 import { createContext, createContextFactory } from './trpc/context.js';
+import { directCallOf } from './trpc/direct-call.js';
 
 export interface AppOptions {
   /** serve the built console at `/` (default true) */
@@ -22,6 +24,11 @@ export interface AppOptions {
    * `fastifyTRPCPlugin` alone (the reference the differential tests compare against).
    */
   trpcPath?: 'lean' | 'stock';
+  /**
+   * On the lean path, guarded procedures run their direct call (trpc/direct-call.ts) rather than
+   * tRPC's middleware chain (default true; false: the chain, for the differential tests).
+   */
+  directCalls?: boolean;
 }
 
 /** Builds the Fastify app around `deps`. Never listens: `main.ts` does, tests use `inject`. */
@@ -31,6 +38,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     // instance type that its own plugins do not accept.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new AccessLog(),
     bodyLimit: deps.config.bodyLimitBytes,
     routerOptions: { maxParamLength: 5000 },
     // The client address (admin-token attempt limits) is the socket's unless TRUST_PROXY names the proxies.
@@ -63,6 +71,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       router: appRouter,
       createContext: (req, res) => createContext(deps, req, res),
       onError,
+      ...(options.directCalls === false ? {} : { directCallOf }),
     });
     await scope.register(trpcRoutes<AppRouter>, { prefix: '/trpc', trpcOptions, lean });
   });

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Config } from './config.js';
 import { redactSecrets } from './redis/redact.js';
 
@@ -44,8 +44,12 @@ interface LoggedRequest {
  * The process logger. Secrets never reach a line: authorization headers and passwords are
  * redacted, request URLs lose credential query parameters, error messages lose Redis passwords.
  */
-export function createLogger(config: Pick<Config, 'logLevel' | 'environment'>): Logger {
-  return pino({
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'environment'>,
+  /** where lines go (default: standard output, as pino writes it) */
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
     level: config.logLevel,
     base: { environment: config.environment },
     redact: {
@@ -78,5 +82,6 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'environment'>): 
         stack: config.environment === 'production' ? undefined : redactSecrets(err.stack ?? ''),
       }),
     },
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -4,6 +4,9 @@
  */
 export class LruMap<K, V> {
   private readonly entries = new Map<K, V>();
+  /** the most recently used key: a `get` of it needs no refresh (a hot key is read per request) */
+  private newest: K | undefined;
+  private hasNewest = false;
 
   constructor(
     readonly capacity: number,
@@ -18,9 +21,11 @@ export class LruMap<K, V> {
 
   get(key: K): V | undefined {
     const value = this.entries.get(key);
-    if (value === undefined) return undefined;
+    if (value === undefined || (this.hasNewest && this.newest === key)) return value;
     this.entries.delete(key);
     this.entries.set(key, value);
+    this.newest = key;
+    this.hasNewest = true;
     return value;
   }
 
@@ -32,6 +37,8 @@ export class LruMap<K, V> {
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
+    this.newest = key;
+    this.hasNewest = true;
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.entries().next();
       if (oldest.done === true) break;
@@ -41,11 +48,18 @@ export class LruMap<K, V> {
   }
 
   delete(key: K): boolean {
+    if (this.hasNewest && this.newest === key) this.forgetNewest();
     return this.entries.delete(key);
   }
 
   clear(): void {
     this.entries.clear();
+    this.forgetNewest();
+  }
+
+  private forgetNewest(): void {
+    this.newest = undefined;
+    this.hasNewest = false;
   }
 
   [Symbol.iterator](): IterableIterator<[K, V]> {

@@ -53,7 +53,19 @@ export interface LeanHandlerOptions<TContext> {
   router: AnyTRPCRouter;
   createContext: (req: FastifyRequest, res: FastifyReply) => TContext;
   onError?: (info: LeanErrorInfo<TContext>) => void;
+  /**
+   * A procedure's direct call (trpc/direct-call.ts): the same steps as its middleware chain in
+   * straight-line code, run instead of `callTRPCProcedure` when there is one.
+   */
+  directCallOf?: (procedure: AnyTRPCProcedure) => DirectCallOf<TContext> | undefined;
 }
+
+export type DirectCallOf<TContext> = (
+  ctx: TContext,
+  path: string,
+  getRawInput: () => Promise<unknown>,
+  batchIndex: number,
+) => Promise<unknown>;
 
 /** Answers the call and resolves true, or resolves false without touching the request. */
 export type LeanHandler = (req: FastifyRequest, reply: FastifyReply, path: string) => Promise<boolean>;
@@ -75,7 +87,7 @@ const isDataStream = (value: unknown) =>
 const STREAM_ERROR = 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink';
 
 export function createLeanTRPCHandler<TContext>(opts: LeanHandlerOptions<TContext>): LeanHandler {
-  const { router, createContext, onError } = opts;
+  const { router, createContext, onError, directCallOf } = opts;
   if (Object.keys(router._def.lazy).length > 0)
     throw new Error('the lean tRPC handler needs a router without lazy routers');
   const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
@@ -177,6 +189,8 @@ export function createLeanTRPCHandler<TContext>(opts: LeanHandlerOptions<TContex
         }
         if (ctxError !== undefined) throw ctxError;
         const getRawInput = async () => readInputs()[index];
+        const direct = directCallOf?.(proc);
+        if (direct !== undefined) return [undefined, await direct(ctx as TContext, callPath, getRawInput, index)];
         const data: unknown = await callTRPCProcedure({
           router,
           path: callPath,

@@ -5,8 +5,8 @@ import type { Context } from './context.js';
 import { mapDomainErrors } from './middleware/domain-errors.js';
 import { authenticateKey, requireKeyCredential, screenKey } from './middleware/auth.js';
 import { requireAdmin } from './middleware/admin.js';
-import { consumeQuota } from './middleware/quota.js';
-import { requireCompilableSchema } from './middleware/schema.js';
+import { admitGuardedCall } from './middleware/guard.js';
+import { registerGuardedCall, type GuardedDeclaration, type GuardedResolver } from './direct-call.js';
 import { callerIdentity, runCachedQuery, runEvictingMutation } from './middleware/cache.js';
 import type { CacheIdentity, CacheScope } from './cache-key.js';
 import type { CacheEviction, QueryCache } from './query-cache.js';
@@ -43,13 +43,34 @@ export function guardedProcedure<TSchema extends z.ZodType>(input: TSchema, meta
       .input(input)
       // One middleware, not two: each level costs tRPC a copy of the call's options and context.
       .use(async function enforceQuota(opts) {
-        if (opts.meta?.compilesSchema === true) {
-          await requireCompilableSchema(opts.ctx, (opts.input as { schema?: unknown }).schema);
-        }
-        const apiKey = await consumeQuota(opts.ctx, opts.ctx.credential, opts.meta?.countsDailyJobQuota === true);
-        return opts.next({ ctx: { apiKey } });
+        return opts.next({ ctx: { apiKey: await admitGuardedCall(opts.ctx, opts.input, opts.meta) } });
       })
   );
+}
+
+/**
+ * A guarded mutation, declared once: the tRPC procedure (`guardedProcedure`, plus the cache when
+ * declared, then the output schema) and its direct call for the lean HTTP path, the same steps
+ * without tRPC's per-level copies (direct-call.ts).
+ */
+export function guardedMutation<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  declaration: GuardedDeclaration<TInput, TOutput>,
+  resolve: GuardedResolver<TInput, TOutput>,
+) {
+  const { cache, meta = {} } = declaration;
+  const guarded = guardedProcedure(declaration.input, cache === undefined ? meta : { ...meta, ...cacheMeta(cache) });
+  const procedure = (
+    cache === undefined
+      ? guarded
+      : guarded.use(function cacheQuery(opts) {
+          return runCachedQuery(cache, { ...opts, next: () => opts.next() });
+        })
+  )
+    .output(declaration.output)
+    // tRPC's generic builder cannot see that its parsed input and output types are the schemas'
+    .mutation(({ ctx, input }) => resolve({ ctx, input: input as z.output<TInput> }) as Promise<never>);
+  registerGuardedCall(procedure, declaration, resolve);
+  return procedure;
 }
 
 /** A base procedure without input yet (publicProcedure, keyProcedure, adminProcedure). */

@@ -102,10 +102,29 @@ async function compile(schema: unknown, text: string, hash: string): Promise<Com
   return { hash, dialect: dialect.name, engine: engine.name, check };
 }
 
-/** A schema's JSON text and its SHA-256: what the cache is keyed by. */
+/** A schema's JSON text and its SHA-256 (computed when first read). */
 export interface SchemaFingerprint {
   readonly text: string;
   readonly hash: string;
+}
+
+class Fingerprint implements SchemaFingerprint {
+  #hash: string | undefined;
+  constructor(readonly text: string) {}
+  get hash(): string {
+    return (this.#hash ??= createHash('sha256').update(this.text).digest('hex'));
+  }
+}
+
+/**
+ * Texts up to this length are their own key in the validator cache: looking a short string up
+ * costs less than digesting it (500 such keys hold at most 1 MB); longer ones are keyed by hash.
+ */
+const TEXT_KEY_MAX_CHARS = 1024;
+
+/** The validator cache's key of a schema (a digest key starts with `#`, no JSON text does). */
+function cacheKeyOf(fingerprint: SchemaFingerprint): string {
+  return fingerprint.text.length <= TEXT_KEY_MAX_CHARS ? fingerprint.text : `#${fingerprint.hash}`;
 }
 
 /**
@@ -117,28 +136,28 @@ const fingerprints = new WeakMap<object, SchemaFingerprint>();
 export function schemaFingerprint(schema: unknown): SchemaFingerprint {
   const known = typeof schema === 'object' && schema !== null ? fingerprints.get(schema) : undefined;
   if (known !== undefined) return known;
-  const text = JSON.stringify(schema) ?? 'undefined';
-  const fingerprint = { text, hash: createHash('sha256').update(text).digest('hex') };
+  const fingerprint = new Fingerprint(JSON.stringify(schema) ?? 'undefined');
   if (typeof schema === 'object' && schema !== null) fingerprints.set(schema, fingerprint);
   return fingerprint;
 }
 
 /**
  * The compiled validator of a JSON Schema in the dialect its `$schema` names (2020-12 when
- * absent), cached by a hash of its text (bounded). Rejects with an InvalidInputError (a 400) for
+ * absent), cached by its text (a short one) or a hash of it (bounded). Rejects with an InvalidInputError (a 400) for
  * an invalid schema, an unknown `$schema`, a pattern RE2 cannot run, or a `$ref` that cannot be
  * resolved locally; nothing is ever fetched.
  */
 export async function getValidator(schema: unknown): Promise<CompiledSchema> {
-  const { text, hash } = schemaFingerprint(schema);
-  const cached = cache.get(hash);
+  const fingerprint = schemaFingerprint(schema);
+  const key = cacheKeyOf(fingerprint);
+  const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  let compiling = pending.get(hash);
+  let compiling = pending.get(key);
   if (compiling === undefined) {
-    compiling = compile(schema, text, hash).finally(() => pending.delete(hash));
-    pending.set(hash, compiling);
+    compiling = compile(schema, fingerprint.text, fingerprint.hash).finally(() => pending.delete(key));
+    pending.set(key, compiling);
     const compiled = await compiling;
-    cache.set(hash, compiled);
+    cache.set(key, compiled);
     return compiled;
   }
   return compiling;

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { CounterStore } from '../../counters/counter-store.js';
 import { parseApiKey, type KeyCredential } from '../../keys/api-key.js';
 import { RecentKeys } from '../../keys/recent-keys.js';
+import type { Context } from '../context.js';
 import { t } from '../init.js';
 
 function credentialOrThrow(bearer: string | null): KeyCredential {
@@ -40,15 +41,20 @@ function recentKeysOf(counters: CounterStore, clock: Clock): RecentKeys {
  * Adds `ctx.credential`; the guard script still authenticates the call itself.
  */
 export const screenKey = t.middleware(async function screenKey(opts) {
-  const credential = credentialOrThrow(opts.ctx.bearer);
-  const recent = recentKeysOf(opts.ctx.deps.counters, opts.ctx.deps.clock);
+  return opts.next({ ctx: { credential: await screenedCredential(opts.ctx) } });
+});
+
+/** The step of `screenKey` (shared with the guarded procedures' direct calls, trpc/direct-call.ts). */
+export async function screenedCredential(ctx: Pick<Context, 'bearer' | 'deps'>): Promise<KeyCredential> {
+  const credential = credentialOrThrow(ctx.bearer);
+  const recent = recentKeysOf(ctx.deps.counters, ctx.deps.clock);
   if (!recent.isRecentlyValid(credential)) {
-    const result = await opts.ctx.deps.counters.authenticate(credential.id, credential.hash);
+    const result = await ctx.deps.counters.authenticate(credential.id, credential.hash);
     if (result.outcome !== 'ok') throw rejectedKey(result.outcome);
     recent.remember(credential);
   }
-  return opts.next({ ctx: { credential } });
-});
+  return credential;
+}
 
 /** The API key exists and is not revoked; adds `ctx.apiKey`. */
 export const authenticateKey = t.middleware(async function authenticateKey(opts) {

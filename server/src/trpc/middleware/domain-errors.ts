@@ -1,3 +1,4 @@
+import type { TRPCError } from '@trpc/server';
 import { context, propagation, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { toTRPCError } from '../../errors.js';
 import { isStarted } from '../../telemetry/state.js';
@@ -14,10 +15,8 @@ import { t } from '../init.js';
 export const mapDomainErrors = t.middleware(async function mapDomainErrors(opts) {
   if (!isStarted()) {
     const result = await opts.next();
-    if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
-      const mapped = toTRPCError(result.error.cause);
-      if (mapped !== null) throw mapped;
-    }
+    const mapped = result.ok ? null : mappedDomainError(result.error);
+    if (mapped !== null) throw mapped;
     return result;
   }
   const attributes = { 'rpc.system': 'trpc', 'rpc.method': opts.path, 'trpc.path': opts.path, 'trpc.type': opts.type };
@@ -29,7 +28,7 @@ export const mapDomainErrors = t.middleware(async function mapDomainErrors(opts)
     try {
       const result = await opts.next();
       if (!result.ok) {
-        const mapped = result.error.code === 'INTERNAL_SERVER_ERROR' ? toTRPCError(result.error.cause) : null;
+        const mapped = mappedDomainError(result.error);
         const error = mapped ?? result.error;
         failed(span, error.code, error.message);
         if (mapped !== null) throw mapped;
@@ -40,6 +39,14 @@ export const mapDomainErrors = t.middleware(async function mapDomainErrors(opts)
     }
   });
 });
+
+/**
+ * The tRPC error a failed call becomes: a domain error tRPC wrapped as INTERNAL_SERVER_ERROR gets
+ * its own code; null when the error stands as it is. Shared with the direct calls (direct-call.ts).
+ */
+export function mappedDomainError(error: TRPCError): TRPCError | null {
+  return error.code === 'INTERNAL_SERVER_ERROR' ? toTRPCError(error.cause) : null;
+}
 
 function failed(span: Span, code: string, message: string): void {
   span.setAttribute('trpc.code', code);

@@ -6,19 +6,24 @@ import {
   submitJobOutputSchema,
   type JobUpdate,
 } from '@tollgate/shared';
-import { cachedProcedure, guardedProcedure, keyProcedure, router } from '../trpc.js';
+import { cachedProcedure, guardedMutation, keyProcedure, router } from '../trpc.js';
 import { notFound } from '../../errors.js';
 import { jobDetailCache } from './job-cache.js';
 
 export const jobsRouter = router({
   /** Queues a validation job. Guarded: one rate slot and one daily job. */
   /** The JSON Schema must compile first: an invalid one is a 400 that consumes nothing. */
-  submit: guardedProcedure(submitJobInputSchema, { countsDailyJobQuota: true, compilesSchema: true })
-    .output(submitJobOutputSchema)
-    .mutation(async ({ ctx, input }) => {
+  submit: guardedMutation(
+    {
+      input: submitJobInputSchema,
+      output: submitJobOutputSchema,
+      meta: { countsDailyJobQuota: true, compilesSchema: true },
+    },
+    async ({ ctx, input }) => {
       const job = await ctx.deps.queue.add({ kind: 'validate', data: input, ownerKeyId: ctx.apiKey.id });
       return { jobId: job.id, state: job.state };
-    }),
+    },
+  ),
 
   /** One of the caller's jobs, with its result once completed; cached once finished (job-cache.ts). */
   get: cachedProcedure(keyProcedure, jobDetailCache).query(async ({ ctx, input }) => {

@@ -1,4 +1,4 @@
-import { guardedCachedProcedure, router } from '../trpc.js';
+import { guardedMutation, router } from '../trpc.js';
 import { validationCache } from './validation-cache.js';
 
 export const validationRouter = router({
@@ -7,7 +7,13 @@ export const validationRouter = router({
    * cache hits included. Expensive work runs on a validation thread within VALIDATION_BUDGET_MS
    * (else 422); its answers are cached by content (validation-cache.ts).
    */
-  validate: guardedCachedProcedure(validationCache, { compilesSchema: true }).mutation(({ ctx, input }) =>
-    ctx.deps.validation.validate(input.schema, input.document),
+  validate: guardedMutation(
+    {
+      input: validationCache.input,
+      output: validationCache.output,
+      cache: validationCache,
+      meta: { compilesSchema: true },
+    },
+    ({ ctx, input }) => ctx.deps.validation.validate(input.schema, input.document),
   ),
 });

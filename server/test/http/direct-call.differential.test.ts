@@ -1,0 +1,210 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { manualClock, T0 } from '../../src/counters/counter-store.contract.js';
+import type { Deps } from '../../src/deps.js';
+import { credentialOf } from '../../src/keys/api-key.js';
+import { nested, POISON_SCHEMA } from '../../src/test-support/hostile-inputs.js';
+import { TestRedisServer } from '../../src/test-support/redis-server.js';
+import { createTestDeps } from '../../src/test-support/test-app.js';
+
+/**
+ * The guarded procedures' direct calls (src/trpc/direct-call.ts) against the tRPC middleware chain
+ * they stand in for: one list of calls, sent in order to two identical fresh apps on the lean path,
+ * one running direct calls and one the chain, on each backend. Every call must get the same
+ * status, the same headers and the same body — successes, every refusal of the guard, errors of
+ * the procedures, cached answers, a budget overrun and, on Redis, an outage.
+ */
+
+const MAIN_KEY = 'tg_directCallMainKey000000000000000';
+const TIGHT_KEY = 'tg_directCallTightKey00000000000000';
+const REVOKED_KEY = 'tg_directCallRevokedKey000000000000';
+const UNKNOWN_KEY = 'tg_directCallUnknownKey000000000000';
+
+const VALID = { schema: { type: 'object', required: ['a'] }, document: { a: 1 } };
+const INVALID_DOC = { schema: { type: 'object', required: ['a'] }, document: {} };
+/** a `$ref` sends the pair to a validation thread, whose answers are cached */
+const WITH_REF = {
+  schema: { $defs: { s: { type: 'string', minLength: 2 } }, type: 'array', items: { $ref: '#/$defs/s' } },
+  document: ['ab', 'c'],
+};
+const SUBMIT = { schema: { type: 'number' }, documents: [1, 'x'] };
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const post = (path: string, body: unknown, key: string | null = MAIN_KEY, raw = false): InjectOptions => ({
+  method: 'POST',
+  url: `/trpc/${path}`,
+  headers: { 'content-type': 'application/json', ...(key === null ? {} : bearer(key)) },
+  payload: raw ? (body as string) : JSON.stringify(body),
+});
+const batch = (paths: string[], inputs: unknown[], key: string = MAIN_KEY) =>
+  post(`${paths.join(',')}?batch=1`, Object.fromEntries(inputs.map((input, i) => [i, input])), key);
+
+interface Call {
+  name: string;
+  request: InjectOptions;
+  /** the status the call exists to test */
+  status: number;
+  /** Redis backend only: stop Redis before this call */
+  stopRedisFirst?: true;
+}
+
+const CALLS: Call[] = [
+  { name: 'valid document', request: post('validation.validate', VALID), status: 200 },
+  { name: 'invalid document', request: post('validation.validate', INVALID_DOC), status: 200 },
+  { name: 'no key', request: post('validation.validate', VALID, null), status: 401 },
+  { name: 'malformed key', request: post('validation.validate', VALID, 'nope'), status: 401 },
+  { name: 'unknown key', request: post('validation.validate', VALID, UNKNOWN_KEY), status: 401 },
+  { name: 'revoked key', request: post('validation.validate', VALID, REVOKED_KEY), status: 401 },
+  { name: 'zod input error', request: post('validation.validate', { schema: {} }), status: 400 },
+  { name: 'empty body', request: post('validation.validate', '', MAIN_KEY, true), status: 400 },
+  {
+    name: 'schema that does not compile',
+    request: post('validation.validate', { schema: { type: 'nope' }, document: 1 }),
+    status: 400,
+  },
+  {
+    name: 'pattern RE2 refuses',
+    request: post('validation.validate', { schema: { properties: { a: { pattern: '(?=a)b' } } }, document: {} }),
+    status: 400,
+  },
+  {
+    name: 'unknown $schema',
+    request: post('validation.validate', { schema: { $schema: 'https://example.com/s' }, document: 1 }),
+    status: 400,
+  },
+  { name: 'pair for a thread, first (miss)', request: post('validation.validate', WITH_REF), status: 200 },
+  { name: 'pair for a thread, again (hit)', request: post('validation.validate', WITH_REF), status: 200 },
+  {
+    name: 'over the validation budget',
+    request: post('validation.validate', { schema: POISON_SCHEMA, document: nested(40) }),
+    status: 422,
+  },
+  { name: 'last rate slot', request: post('validation.validate', VALID, TIGHT_KEY), status: 200 },
+  { name: 'rate limit reached', request: post('validation.validate', VALID, TIGHT_KEY), status: 429 },
+  {
+    name: 'batch: ok, zod error, refused schema',
+    request: batch(
+      ['validation.validate', 'validation.validate', 'validation.validate'],
+      [VALID, { document: 1 }, { schema: { minimum: 'x' }, document: 1 }],
+    ),
+    status: 207,
+  },
+  { name: 'job submitted', request: post('jobs.submit', SUBMIT), status: 200 },
+  { name: 'second job: last daily slot', request: post('jobs.submit', SUBMIT), status: 200 },
+  { name: 'daily job quota reached', request: post('jobs.submit', SUBMIT), status: 429 },
+  {
+    name: 'job over MAX_JOB_DOCUMENTS',
+    request: post('jobs.submit', { schema: {}, documents: Array.from({ length: 10_001 }, () => 0) }),
+    status: 400,
+  },
+  {
+    name: 'job whose schema does not compile',
+    request: post('jobs.submit', { schema: { type: 7 }, documents: [1] }),
+    status: 400,
+  },
+  {
+    name: 'Redis gone: fail closed',
+    request: post('validation.validate', VALID),
+    status: 503,
+    stopRedisFirst: true,
+  },
+  { name: 'Redis gone: jobs too', request: post('jobs.submit', SUBMIT), status: 503 },
+];
+
+const HEADERS = [
+  'content-type',
+  'vary',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'retry-after',
+  'x-cache',
+  'cache-control',
+];
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+interface Seen {
+  status: number;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+function seen(response: LightMyRequestResponse): Seen {
+  const headers = Object.fromEntries(HEADERS.map((name) => [name, response.headers[name]]));
+  return { status: response.statusCode, headers, body: JSON.parse(response.body.replace(UUID, '<uuid>')) as unknown };
+}
+
+async function createKeys(deps: Deps): Promise<void> {
+  for (const [apiKey, limit] of [
+    [MAIN_KEY, 1000],
+    [TIGHT_KEY, 1],
+    [REVOKED_KEY, 1000],
+  ] as const) {
+    const { id, hash } = credentialOf(apiKey);
+    await deps.counters.createKey({
+      id,
+      keyHash: hash,
+      name: apiKey.slice(3),
+      rateLimit: { limit, windowSec: 60 },
+      dailyJobQuota: 2,
+      createdAt: T0,
+    });
+  }
+  await deps.counters.revokeKey(credentialOf(REVOKED_KEY).id);
+}
+
+/** The calls for a backend: on memory, those before the outage. */
+function callsFor(backend: 'memory' | 'redis'): Call[] {
+  const outage = CALLS.findIndex((call) => call.stopRedisFirst === true);
+  return backend === 'redis' ? CALLS : CALLS.slice(0, outage);
+}
+
+/** A fresh app (its own Redis on the Redis backend), its keys, what each call got and the cache's hits. */
+async function run(backend: 'memory' | 'redis', directCalls: boolean): Promise<{ seen: Seen[]; cacheHits: number }> {
+  const redis = backend === 'redis' ? await TestRedisServer.start() : null;
+  const deps = await createTestDeps({
+    backend,
+    ...(redis === null ? {} : { redisUrl: redis.url }),
+    clock: manualClock(T0),
+    env: { RUN_WORKER: 'false', VALIDATION_BUDGET_MS: '300', VALIDATION_THREADS: '1' },
+  });
+  const app = await buildApp(deps, { serveConsole: false, directCalls });
+  try {
+    await createKeys(deps);
+    const results: Seen[] = [];
+    let cacheHits = 0;
+    for (const call of callsFor(backend)) {
+      if (call.stopRedisFirst === true) {
+        cacheHits = deps.cache.stats().hits;
+        await redis?.stop();
+      }
+      results.push(seen(await app.inject(call.request)));
+    }
+    return { seen: results, cacheHits: redis === null ? deps.cache.stats().hits : cacheHits };
+  } finally {
+    await app.close();
+    await deps.close();
+    await redis?.destroy();
+  }
+}
+
+describe.each(['memory', 'redis'] as const)('direct calls answer as the middleware chain (%s backend)', (backend) => {
+  const calls = callsFor(backend);
+  let direct: { seen: Seen[]; cacheHits: number };
+  let chain: { seen: Seen[]; cacheHits: number };
+  beforeAll(async () => {
+    direct = await run(backend, true);
+    chain = await run(backend, false);
+  }, 60_000);
+
+  it.each(calls.map((call, index) => [call.name, index] as const))('%s', (_name, index) => {
+    expect(direct.seen[index]).toEqual(chain.seen[index]);
+    expect(direct.seen[index]!.status).toBe(calls[index]!.status);
+  });
+
+  it('answered the repeated thread-bound pair from the response cache on both paths', () => {
+    expect(direct.cacheHits).toBe(1);
+    expect(chain.cacheHits).toBe(1);
+  });
+});
