@@ -68,8 +68,9 @@ export const HTTP_CONTENDERS: readonly HttpContender[] = [
     id: 'unguarded',
     label: 'the same procedure unguarded',
     what:
-      'Tollgate’s own tRPC request path (its built lean handler), zod schemas and built validation service, ' +
-      'no key, quota, domain-error middleware, security headers, request logging or metrics (`bench/peers/tollgate-unguarded.ts`)',
+      'Tollgate’s own request path (its built lean handler, the procedure as a direct call), zod schemas, built validation ' +
+      'service, logger, access log and security headers; no key screen, schema check, quota, cache check or metrics ' +
+      '(`bench/peers/tollgate-unguarded.ts`)',
     method: 'POST',
     path: '/trpc/validation.validate',
     expect: TRPC_VALID,

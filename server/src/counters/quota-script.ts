@@ -1,9 +1,11 @@
-import type { RedisClient } from '../redis/redis-client.js';
+import type { ChainableCommander } from 'ioredis';
+import { isCluster, type RedisClient } from '../redis/redis-client.js';
+import { TickBatcher } from '../redis/tick-batcher.js';
 import type { Clock } from '../clock.js';
 import type { ConsumeResult, QuotaCost, StoredKey } from './counter-store.js';
 import { dailyState, rateState } from './quota-state.js';
 import { KEY_ID_PATTERN, type RedisKeyNames } from './redis-keys.js';
-import { DAILY_COUNTER_MARGIN_MS, withCounterScripts } from './redis-scripts.js';
+import { DAILY_COUNTER_MARGIN_MS, withCounterScripts, type CounterScripts } from './redis-scripts.js';
 import { utcDayNumber } from './utc-day.js';
 
 /** A lease asked for along with a call (see permits.md): the script may grant fewer, or none. */
@@ -40,7 +42,11 @@ export interface ScriptAnswer {
   leaseBucket: number;
   /** end of the lease's validity, exclusive, on the script's clock */
   leaseUntil: number;
-  /** the caller's monotonic clock just before the command that answered was sent */
+  /**
+   * the caller's monotonic clock when the command that answered was issued: at or before it was
+   * sent (batched calls leave within the same turn of the event loop), so deadlines counted from
+   * it end early, never late
+   */
   sentAt: number;
 }
 
@@ -58,7 +64,7 @@ function num(value: string | number | null | undefined): number {
  * drives the script, so `sentAt` and `now` are the same instant.
  */
 export function createQuotaScript(redis: RedisClient, names: RedisKeyNames, clock: Clock | undefined, mono: Clock) {
-  const scripts = withCounterScripts(redis);
+  const consume = batchedConsume(redis);
 
   return async function runQuotaScript(id: string, keyHash: string, request: ScriptRequest): Promise<ScriptOutcome> {
     if (!KEY_ID_PATTERN.test(id)) return 'unknown';
@@ -67,7 +73,7 @@ export function createQuotaScript(redis: RedisClient, names: RedisKeyNames, cloc
     for (let attempt = 0; attempt < MAX_DAY_RETRIES; attempt++) {
       const day = utcDayNumber(now);
       const sentAt = clock === undefined ? mono() : now;
-      const reply = await scripts.tollgateConsume(
+      const reply = await consume(
         names.meta(id),
         names.rate(id),
         names.daily(id, day),
@@ -118,6 +124,33 @@ export function createQuotaScript(redis: RedisClient, names: RedisKeyNames, cloc
 }
 
 export type RunQuotaScript = ReturnType<typeof createQuotaScript>;
+
+type ConsumeArgs = Parameters<CounterScripts['tollgateConsume']>;
+type ScriptReply = Awaited<ReturnType<CounterScripts['tollgateConsume']>>;
+
+/**
+ * `tollgateConsume`, with the calls of one turn of the event loop (the guarded calls of one
+ * httpBatchLink request, e.g. a batch of jobs.submit) sent as one pipeline: one socket write for
+ * all of them. A lone call goes as it is (a pipeline costs ioredis more than one command), and so
+ * does every call on a cluster, where each API key's counters live in their own hash slot. Each
+ * command keeps its own timeout; Redis runs them in order, each script atomic as ever.
+ */
+function batchedConsume(redis: RedisClient): (...args: ConsumeArgs) => Promise<ScriptReply> {
+  const scripts = withCounterScripts(redis);
+  if (isCluster(redis)) return (...args) => scripts.tollgateConsume(...args);
+  const batcher = new TickBatcher<ConsumeArgs, ScriptReply>(async (calls) => {
+    if (calls.length === 1) return [await scripts.tollgateConsume(...calls[0]!)];
+    const pipeline = redis.pipeline() as ChainableCommander & CounterScriptsPipeline;
+    for (const args of calls) pipeline.tollgateConsume(...args);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, reply]) => error ?? (reply as ScriptReply));
+  });
+  return (...args) => batcher.run(args);
+}
+
+interface CounterScriptsPipeline {
+  tollgateConsume(...args: ConsumeArgs): ChainableCommander;
+}
 
 /** Rate and daily states of a script answer. */
 export function statesOf(answer: ScriptAnswer) {

@@ -93,6 +93,10 @@ export function createLeanTRPCHandler<TContext>(opts: LeanHandlerOptions<TContex
   const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
   const config = router._def._config as TRPCRootConfig<AnyTRPCRootTypes>;
   const deserialize = (value: unknown): unknown => config.transformer.input.deserialize(value);
+  // Without a transformer tRPC's serializer hands back what it gets: transformTRPCResponse would
+  // only copy every item (with a spread helper), so the items go out as they are.
+  const probe = {};
+  const serializes = config.transformer.output.serialize(probe) !== probe;
 
   return async function handleLean(req, reply, rawPath) {
     const { method, headers } = req;
@@ -233,7 +237,8 @@ export function createLeanTRPCHandler<TContext>(opts: LeanHandlerOptions<TContex
         return { result: { data } };
       });
     }
-    const payload = JSON.stringify(transformTRPCResponse(config, isBatch ? items : items[0]!));
+    const response = isBatch ? items : items[0]!;
+    const payload = JSON.stringify(serializes ? transformTRPCResponse(config, response) : response);
     reply.code(getHTTPStatusCode(items));
     reply.header('vary', 'trpc-accept, accept');
     const allOk = items.every((item) => 'result' in item);

@@ -17,6 +17,7 @@ import type { JobCounts, JobListPage, JobQueue, ListJobsQuery, NewJob, RunningWo
 import { listFromIndex } from './indexed-list.js';
 import { scoreFloor, scoreOf } from './list-cursor.js';
 import { throttledErrorLog } from './throttled-log.js';
+import { TickBatcher } from '../redis/tick-batcher.js';
 import { TimeoutTriager, type SizeOf } from './timeout-triage.js';
 import { trackedWatch, type WatchSource } from './watch-job.js';
 import { currentTraceCarrier } from '../telemetry/job-trace.js';
@@ -56,6 +57,15 @@ const isJobId = (id: string) => JOB_ID.test(id);
 /** Index trimming (dropping ids of jobs removed by retention) runs on one add in this many. */
 const TRIM_EVERY = 16;
 
+/** A job on its way into the queue (see addTogether). */
+interface PendingAdd {
+  id: string;
+  kind: string;
+  ownerKeyId: string;
+  createdAt: number;
+  data: QueuedJobData;
+}
+
 /** How long an add waits for a replica of the queue's master on a cluster (WAIT). */
 const REPLICA_WAIT_MS = 200;
 
@@ -69,7 +79,8 @@ class BullmqJobQueue implements JobQueue {
   private events: { queueEvents: QueueEvents; hub: JobEventHub; connection: RedisClient } | undefined;
   private readonly watchers = new Set<AbortController>();
   private readonly workers = new Set<RunningWorker>();
-  private adds = 0;
+  private addsSinceTrim = 0;
+  private readonly adds = new TickBatcher<PendingAdd, void>((adds) => this.addTogether(adds));
   private readonly unreplicated: (error: Error) => void;
 
   constructor(
@@ -123,19 +134,34 @@ class BullmqJobQueue implements JobQueue {
     if (!this.options.kinds.has(kind)) throw new Error(`Unknown job kind '${kind}'`);
     const id = randomUUID();
     const createdAt = Date.now();
-    // One round trip: the index entry and the job go out together on the one command connection,
-    // the index first (Redis runs them in order; an entry without its job is harmless).
-    await Promise.all([
-      this.index.add(id, ownerKeyId, scoreOf(createdAt)),
-      this.bounded(
-        this.queue.add(kind, withTrace({ ownerKeyId, input: data }), { jobId: id, timestamp: createdAt }),
-        'job add',
-        () => Promise.resolve({ inputBytes: Buffer.byteLength(JSON.stringify(data ?? null)) }),
-      ),
-    ]);
+    await this.bounded(
+      this.adds.run({ id, kind, ownerKeyId, createdAt, data: withTrace({ ownerKeyId, input: data }) }),
+      'job add',
+      () => Promise.resolve({ inputBytes: Buffer.byteLength(JSON.stringify(data ?? null)) }),
+    );
     await this.replicated(id);
     this.maybeTrim(ownerKeyId);
     return { id, kind, ownerKeyId, state: 'waiting', progress: 0, attemptsMade: 0, createdAt };
+  }
+
+  /**
+   * The adds of one turn of the event loop (the submissions of one httpBatchLink request, or of
+   * several requests read together), in two commands on the one command connection: one script
+   * call indexing them all, then one BullMQ `addBulk` (a MULTI) — Redis runs them in that order,
+   * and an index entry without its job is harmless. Two socket writes, however many jobs.
+   */
+  private async addTogether(adds: PendingAdd[]): Promise<Array<void | Error>> {
+    const [, added] = await Promise.all([
+      this.index.addMany(
+        adds.map((add) => ({ jobId: add.id, ownerKeyId: add.ownerKeyId, score: scoreOf(add.createdAt) })),
+      ),
+      this.queue.addBulk(
+        adds.map((add) => ({ name: add.kind, data: add.data, opts: { jobId: add.id, timestamp: add.createdAt } })),
+      ),
+    ]);
+    return adds.map((_, index) =>
+      added[index] === undefined ? new Error('BullMQ added fewer jobs than asked') : undefined,
+    );
   }
 
   /**
@@ -154,8 +180,8 @@ class BullmqJobQueue implements JobQueue {
   }
 
   private maybeTrim(ownerKeyId: string): void {
-    this.adds += 1;
-    if (this.adds % TRIM_EVERY !== 0) return;
+    this.addsSinceTrim += 1;
+    if (this.addsSinceTrim % TRIM_EVERY !== 0) return;
     const belowScore = scoreFloor(Date.now() - INDEX_GRACE_MS);
     const jobKey = (id: string) => this.queue.toKey(id);
     for (const key of [this.index.keyFor(ownerKeyId), this.index.keyFor(undefined)]) {

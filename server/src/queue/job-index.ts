@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../redis/redis-client.js';
 import { withDeadline } from '../with-timeout.js';
 import type { ListPosition } from './list-cursor.js';
@@ -17,6 +18,27 @@ export type Bounded = <T>(operation: Promise<T>, what: string, size?: SizeOf) =>
  * indexed just before it is added, so a reader may see the entry a moment before the job exists.
  */
 export const INDEX_GRACE_MS = 60_000;
+
+/** One job's entry: its id, its owner's key id and its score ({@link scoreOf}). */
+export interface IndexEntry {
+  jobId: string;
+  ownerKeyId: string;
+  score: number;
+}
+
+interface IndexScripts {
+  /** index-add.lua: `numKeys`, then the keys, then score/id/owner per job */
+  tollgateIndexAdd(numKeys: number, ...keysThenArgs: string[]): Promise<number>;
+}
+
+const indexAddLua = readFileSync(new URL('./scripts/index-add.lua', import.meta.url), 'utf8');
+
+/** Registers index-add.lua on `redis` once (idempotent); its key count varies with the jobs. */
+function withIndexScripts(redis: RedisClient): RedisClient & IndexScripts {
+  const typed = redis as RedisClient & Partial<IndexScripts>;
+  if (typeof typed.tollgateIndexAdd !== 'function') redis.defineCommand('tollgateIndexAdd', { lua: indexAddLua });
+  return typed as RedisClient & IndexScripts;
+}
 
 export class JobIndex {
   constructor(
@@ -45,15 +67,15 @@ export class JobIndex {
 
   /** Indexes a job before it is added: an index entry without a job is harmless, the reverse is not. */
   async add(jobId: string, ownerKeyId: string, score: number): Promise<void> {
-    await this.bounded(
-      this.redis
-        .multi()
-        .zadd(this.ownerKey(ownerKeyId), score, jobId)
-        .zadd(this.allKey(), score, jobId)
-        .hset(this.ownersKey(), jobId, ownerKeyId)
-        .exec(),
-      'index add',
-    );
+    await this.addMany([{ jobId, ownerKeyId, score }]);
+  }
+
+  /** Indexes jobs before they are added, all in one script call (index-add.lua). */
+  async addMany(entries: ReadonlyArray<IndexEntry>): Promise<void> {
+    if (entries.length === 0) return;
+    const keys = [this.allKey(), this.ownersKey(), ...entries.map((entry) => this.ownerKey(entry.ownerKeyId))];
+    const args = entries.flatMap((entry) => [String(entry.score), entry.jobId, entry.ownerKeyId]);
+    await this.bounded(withIndexScripts(this.redis).tollgateIndexAdd(keys.length, ...keys, ...args), 'index add');
   }
 
   async forget(jobId: string, ownerKeyId: string | undefined): Promise<void> {

@@ -114,3 +114,43 @@ describe('the lean handler beyond Tollgate’s router', () => {
     expect(() => createLeanTRPCHandler({ router: lazyRouter, createContext: () => ({ user: 'ann' }) })).toThrow(/lazy/);
   });
 });
+
+describe('the lean handler with a data transformer', () => {
+  /** A transformer that changes the wire format: the lean path must apply it exactly as stock does. */
+  const wrapping = {
+    serialize: (value: unknown) => ({ wrapped: value ?? null }),
+    deserialize: (value: unknown) => (value as { wrapped: unknown }).wrapped,
+  };
+  const tx = initTRPC.create({ transformer: wrapping, isDev: false });
+  const txRouter = tx.router({
+    double: tx.procedure.input(z.object({ n: z.number() })).mutation(({ input }) => ({ twice: input.n * 2 })),
+  });
+
+  async function served(path: 'lean' | 'stock'): Promise<FastifyInstance> {
+    const app = Fastify();
+    const trpcOptions = { router: txRouter, createContext: () => ({}) };
+    if (path === 'stock') await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+    else {
+      const lean = createLeanTRPCHandler({ router: txRouter, createContext: () => ({}) });
+      await app.register(trpcRoutes<typeof txRouter>, { prefix: '/trpc', trpcOptions, lean });
+    }
+    return app;
+  }
+
+  it.each([
+    ['a result', '/trpc/double', '{"wrapped":{"n":2}}'],
+    ['an error', '/trpc/double', '{"wrapped":{"n":"x"}}'],
+    ['a batch', '/trpc/double,double?batch=1', '{"0":{"wrapped":{"n":1}},"1":{"wrapped":{}}}'],
+  ])('%s: same serialized body as stock', async (_name, url, payload) => {
+    const [lean, stock] = [await served('lean'), await served('stock')];
+    try {
+      const request: InjectOptions = { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload };
+      const [fromLean, fromStock] = [await lean.inject(request), await stock.inject(request)];
+      expect(fromLean.statusCode).toBe(fromStock.statusCode);
+      expect(fromLean.json()).toEqual(fromStock.json());
+      expect(fromLean.body).toContain('"wrapped"');
+    } finally {
+      await Promise.all([lean.close(), stock.close()]);
+    }
+  });
+});
