@@ -84,6 +84,9 @@ const isPromise = (value: unknown) =>
 const isDataStream = (value: unknown) =>
   isObject(value) && (isAsyncIterable(value) || Object.values(value).some((v) => isPromise(v) || isAsyncIterable(v)));
 
+/** The reply serializer of a payload that is already JSON text. */
+const asIs = (payload: unknown) => payload as string;
+
 const STREAM_ERROR = 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink';
 
 export function createLeanTRPCHandler<TContext>(opts: LeanHandlerOptions<TContext>): LeanHandler {
@@ -247,8 +250,10 @@ export function createLeanTRPCHandler<TContext>(opts: LeanHandlerOptions<TContex
       return true;
     }
     reply.header('content-type', 'application/json');
-    // a Buffer: Fastify would append `; charset=utf-8` to a JSON string's content-type
-    void reply.send(Buffer.from(payload));
+    // The payload is JSON text already: a serializer of our own keeps Fastify from appending
+    // `; charset=utf-8` to the content-type (stock sends none), and a string lets node:http send
+    // the head and the body in one write (a Buffer body is a second chunk: a writev).
+    void reply.serializer(asIs).send(payload);
     return true;
   };
 }

@@ -18,7 +18,7 @@
  * With OpenTelemetry on, calls take the chain (its first middleware opens the call's span).
  */
 import { getTRPCErrorFromUnknown, TRPCError, type AnyTRPCProcedure } from '@trpc/server';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { StoredKey } from '../counters/counter-store.js';
 import type { KeyCredential } from '../keys/api-key.js';
 import { isStarted } from '../telemetry/state.js';
@@ -63,6 +63,23 @@ export function directCallOf(procedure: AnyTRPCProcedure): DirectCall | undefine
 
 type Outcome = { ok: true; data: unknown } | { ok: false; error: TRPCError };
 
+/**
+ * `schema.parseAsync(value)` as tRPC calls it, without its promise when the schema is synchronous
+ * (all of ours): the same value or the same ZodError; a schema with asynchronous parts goes the
+ * async way.
+ */
+function parsed<TSchema extends z.ZodType>(
+  schema: TSchema,
+  value: unknown,
+): z.output<TSchema> | Promise<z.output<TSchema>> {
+  try {
+    return schema.parse(value);
+  } catch (error) {
+    if (error instanceof z.core.$ZodAsyncError) return schema.parseAsync(value);
+    throw error;
+  }
+}
+
 /** Registers the straight-line form of a guarded procedure built from `declaration` and `resolve`. */
 export function registerGuardedCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
   procedure: AnyTRPCProcedure,
@@ -74,7 +91,8 @@ export function registerGuardedCall<TInput extends z.ZodType, TOutput extends z.
   const resolveAndCheck = async (ctx: GuardedContext, input: z.output<TInput>): Promise<unknown> => {
     const data = await resolve({ ctx, input });
     try {
-      return await outputSchema.parseAsync(data);
+      const output = parsed(outputSchema, data);
+      return output instanceof Promise ? await output : output;
     } catch (cause) {
       throw new TRPCError({ message: 'Output validation failed', code: 'INTERNAL_SERVER_ERROR', cause });
     }
@@ -82,11 +100,13 @@ export function registerGuardedCall<TInput extends z.ZodType, TOutput extends z.
 
   directCalls.set(procedure, async function directCall(ctx, path, getRawInput, batchIndex) {
     try {
-      const credential = await screenedCredential(ctx);
+      const screening = screenedCredential(ctx);
+      const credential = screening instanceof Promise ? await screening : screening;
       const rawInput = await getRawInput();
       let input: z.output<TInput>;
       try {
-        input = await inputSchema.parseAsync(rawInput);
+        const parsing = parsed(inputSchema, rawInput);
+        input = parsing instanceof Promise ? await parsing : parsing;
       } catch (cause) {
         throw new TRPCError({ code: 'BAD_REQUEST', cause });
       }

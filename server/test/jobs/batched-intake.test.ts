@@ -14,10 +14,10 @@ async function writesDuring(connection: Redis, work: () => Promise<void>): Promi
   const stream = connection.stream;
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   let writes = 0;
-  stream.write = ((...args: unknown[]) => {
+  stream.write = (...args: unknown[]) => {
     writes += 1;
     return write(...args);
-  });
+  };
   try {
     await work();
   } finally {

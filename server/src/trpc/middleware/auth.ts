@@ -44,16 +44,19 @@ export const screenKey = t.middleware(async function screenKey(opts) {
   return opts.next({ ctx: { credential: await screenedCredential(opts.ctx) } });
 });
 
-/** The step of `screenKey` (shared with the guarded procedures' direct calls, trpc/direct-call.ts). */
-export async function screenedCredential(ctx: Pick<Context, 'bearer' | 'deps'>): Promise<KeyCredential> {
+/**
+ * The step of `screenKey` (shared with the guarded procedures' direct calls, trpc/direct-call.ts):
+ * the credential at once for a key this instance saw valid lately, else after one read.
+ */
+export function screenedCredential(ctx: Pick<Context, 'bearer' | 'deps'>): KeyCredential | Promise<KeyCredential> {
   const credential = credentialOrThrow(ctx.bearer);
   const recent = recentKeysOf(ctx.deps.counters, ctx.deps.clock);
-  if (!recent.isRecentlyValid(credential)) {
-    const result = await ctx.deps.counters.authenticate(credential.id, credential.hash);
+  if (recent.isRecentlyValid(credential)) return credential;
+  return ctx.deps.counters.authenticate(credential.id, credential.hash).then((result) => {
     if (result.outcome !== 'ok') throw rejectedKey(result.outcome);
     recent.remember(credential);
-  }
-  return credential;
+    return credential;
+  });
 }
 
 /** The API key exists and is not revoked; adds `ctx.apiKey`. */
