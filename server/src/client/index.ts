@@ -1,6 +1,7 @@
 import {
   createTRPCClient,
   httpBatchLink,
+  httpLink,
   httpSubscriptionLink,
   splitLink,
   type Operation,
@@ -28,12 +29,32 @@ export function trpcEndpoint(url: string): string {
   return trimmed.endsWith('/trpc') ? trimmed : `${trimmed}/trpc`;
 }
 
+/**
+ * Batches stay under the server's default body limit (BODY_LIMIT_BYTES, 1 MiB): at most 16 calls,
+ * each with an input of at most 60,000 bytes of JSON. A bigger input (a large job) goes in a
+ * request of its own — batched with another, two calls each within the limit would both get 413.
+ */
+export const BATCH_MAX_ITEMS = 16;
+export const BATCH_MAX_INPUT_BYTES = 60_000;
+/** GET batches (queries) split before their URL gets this long. */
+const BATCH_MAX_URL_LENGTH = 8_000;
+
+const utf8 = new TextEncoder();
+/** Mutations only: query inputs are small, and GET batches are bounded by their URL. */
+const isLargeCall = (op: Operation) => {
+  if (op.type !== 'mutation') return false;
+  const text = JSON.stringify(op.input) ?? '';
+  // a UTF-16 unit is 1 to 3 bytes of UTF-8: encode only when the length cannot tell
+  if (text.length > BATCH_MAX_INPUT_BYTES) return true;
+  return text.length * 3 > BATCH_MAX_INPUT_BYTES && utf8.encode(text).length > BATCH_MAX_INPUT_BYTES;
+};
+
 const isAdmin = (op: Operation) => op.path === 'admin' || op.path.startsWith('admin.');
 const isSubscription = (op: Operation) => op.type === 'subscription';
 
 /**
  * Calls (queries, mutations) go batched over HTTP (`httpBatchLink`, so rate-limit headers apply
- * per response); subscriptions over SSE through an EventSource ponyfill that sends the token in
+ * per response; calls with a large input alone, see BATCH_MAX_INPUT_BYTES); subscriptions over SSE through an EventSource ponyfill that sends the token in
  * the Authorization header — never in the URL.
  */
 function linksFor(
@@ -46,7 +67,17 @@ function linksFor(
 } {
   const authorization: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   return {
-    calls: httpBatchLink({ url: endpoint, fetch: fetchImpl, headers: () => authorization }),
+    calls: splitLink({
+      condition: isLargeCall,
+      true: httpLink({ url: endpoint, fetch: fetchImpl, headers: () => authorization }),
+      false: httpBatchLink({
+        url: endpoint,
+        fetch: fetchImpl,
+        headers: () => authorization,
+        maxItems: BATCH_MAX_ITEMS,
+        maxURLLength: BATCH_MAX_URL_LENGTH,
+      }),
+    }),
     subscriptions: httpSubscriptionLink({
       url: endpoint,
       EventSource,

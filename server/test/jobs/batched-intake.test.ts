@@ -7,7 +7,7 @@ import { TestRedisServer } from '../../src/test-support/redis-server.js';
 import { expectedResult, startListeningApp, waitFor, type ListeningApp } from './helpers.js';
 
 const JOB: SubmitJobInput = { schema: { type: 'integer', minimum: 0 }, documents: [1, -1, 'x'] };
-const BATCH = 24;
+const BATCH = 16;
 
 /** Socket writes the connection makes to Redis while `work` runs. */
 async function writesDuring(connection: Redis, work: () => Promise<void>): Promise<number> {
