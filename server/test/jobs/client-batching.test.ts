@@ -15,7 +15,7 @@ describe('the typed client keeps batches under the body limit (memory backend, H
   let apiKey: string;
   let requests: string[];
   const counting: typeof fetch = (input, init) => {
-    requests.push(String(input));
+    requests.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     return fetch(input, init);
   };
 
