@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LruMap } from './lru-map.js';
 
 describe('LruMap', () => {
-  it('evicts the least recently used entry, reads refreshing recency', () => {
+  it('evicts the least recently used entry past its capacity, reads refreshing recency, and reports it', () => {
     const evicted: string[] = [];
     const map = new LruMap<string, number>(3, (key) => evicted.push(key));
     map.set('a', 1);
@@ -13,6 +13,8 @@ describe('LruMap', () => {
     map.set('d', 4);
     expect(evicted).toEqual(['b']);
     expect([...map].map(([key]) => key)).toEqual(['c', 'a', 'd']);
+    expect(map.delete('c')).toBe(true);
+    expect(map.peek('d')).toBe(4);
   });
 
   it('keeps the order right when the newest key is deleted, cleared or read after others', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { KeyWaiters } from './key-waiters.js';
-import { LruMap } from '../lru-map.js';
 import { SingleFlight } from './single-flight.js';
 
 describe('single flight', () => {
@@ -37,20 +36,5 @@ describe('key waiters', () => {
     expect(performance.now() - started).toBeLessThan(1000);
     await timedOut;
     expect(performance.now() - started).toBeGreaterThanOrEqual(19);
-  });
-});
-
-describe('lru map', () => {
-  it('evicts the least recently used past its capacity and reports it', () => {
-    const evicted: string[] = [];
-    const map = new LruMap<string, number>(2, (key) => evicted.push(key));
-    map.set('a', 1);
-    map.set('b', 2);
-    map.get('a');
-    map.set('c', 3);
-    expect(evicted).toEqual(['b']);
-    expect([...map].map(([key]) => key)).toEqual(['a', 'c']);
-    expect(map.delete('a')).toBe(true);
-    expect(map.peek('c')).toBe(3);
   });
 });

@@ -10,11 +10,13 @@ const streamsByApp = new WeakMap<FastifyInstance, Set<ServerResponse>>();
 export function trackEventStreams(app: FastifyInstance): void {
   const open = new Set<ServerResponse>();
   streamsByApp.set(app, open);
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.headers.accept?.includes('text/event-stream') !== true) return;
-    const response = reply.raw;
-    open.add(response);
-    response.once('close', () => open.delete(response));
+  app.addHook('onRequest', function trackEventStream(request, reply, done) {
+    if (request.headers.accept?.includes('text/event-stream') === true) {
+      const response = reply.raw;
+      open.add(response);
+      response.once('close', () => open.delete(response));
+    }
+    done();
   });
 }
 

@@ -6,6 +6,7 @@ import type { Deps } from '../../src/deps.js';
 import { credentialOf } from '../../src/keys/api-key.js';
 import { nested, POISON_SCHEMA } from '../../src/test-support/hostile-inputs.js';
 import { TestRedisServer } from '../../src/test-support/redis-server.js';
+import { createFixedKeys } from '../../src/test-support/fixed-keys.js';
 import { createTestDeps } from '../../src/test-support/test-app.js';
 
 /**
@@ -136,21 +137,12 @@ function seen(response: LightMyRequestResponse): Seen {
 }
 
 async function createKeys(deps: Deps): Promise<void> {
-  for (const [apiKey, limit] of [
+  const keys = [
     [MAIN_KEY, 1000],
     [TIGHT_KEY, 1],
     [REVOKED_KEY, 1000],
-  ] as const) {
-    const { id, hash } = credentialOf(apiKey);
-    await deps.counters.createKey({
-      id,
-      keyHash: hash,
-      name: apiKey.slice(3),
-      rateLimit: { limit, windowSec: 60 },
-      dailyJobQuota: 2,
-      createdAt: T0,
-    });
-  }
+  ] as const;
+  await createFixedKeys(deps, keys, 2);
   await deps.counters.revokeKey(credentialOf(REVOKED_KEY).id);
 }
 

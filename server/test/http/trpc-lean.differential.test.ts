@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { manualClock, T0 } from '../../src/counters/counter-store.contract.js';
 import type { Deps } from '../../src/deps.js';
 import { credentialOf } from '../../src/keys/api-key.js';
+import { createFixedKeys } from '../../src/test-support/fixed-keys.js';
 import { createTestDeps, TEST_ADMIN_TOKEN } from '../../src/test-support/test-app.js';
 
 // Counts the requests the lean handler declines: the stock plugin calls its own copy of this
@@ -356,20 +357,14 @@ function seen(response: LightMyRequestResponse, handedOverNow: boolean): Seen {
 }
 
 async function createKeys(deps: Deps): Promise<void> {
-  for (const [apiKey, limit] of [
-    [MAIN_KEY, 1000],
-    [TIGHT_KEY, 1],
-  ] as const) {
-    const { id, hash } = credentialOf(apiKey);
-    await deps.counters.createKey({
-      id,
-      keyHash: hash,
-      name: apiKey.slice(3),
-      rateLimit: { limit, windowSec: 60 },
-      dailyJobQuota: 10,
-      createdAt: T0,
-    });
-  }
+  await createFixedKeys(
+    deps,
+    [
+      [MAIN_KEY, 1000],
+      [TIGHT_KEY, 1],
+    ] as const,
+    10,
+  );
 }
 
 /** A fresh app on `trpcPath`, its keys, and what each call of CALLS got. */

@@ -1,0 +1,25 @@
+import { T0 } from '../counters/counter-store.contract.js';
+import type { Deps } from '../deps.js';
+import { credentialOf } from '../keys/api-key.js';
+
+/**
+ * Stores API keys whose secrets the test chose (`tg_…`), so that two apps hold the same keys and
+ * their answers compare as they are. Each key gets `rateLimit` calls per minute.
+ */
+export async function createFixedKeys(
+  deps: Pick<Deps, 'counters'>,
+  keys: ReadonlyArray<readonly [apiKey: string, rateLimit: number]>,
+  dailyJobQuota: number,
+): Promise<void> {
+  for (const [apiKey, limit] of keys) {
+    const { id, hash } = credentialOf(apiKey);
+    await deps.counters.createKey({
+      id,
+      keyHash: hash,
+      name: apiKey.slice(3),
+      rateLimit: { limit, windowSec: 60 },
+      dailyJobQuota,
+      createdAt: T0,
+    });
+  }
+}
