@@ -167,9 +167,13 @@ const profileSection = print({
       '(`server/src/trpc/direct-call.ts`, proven equal call by call on both backends by ' +
       '`test/http/direct-call.differential.test.ts`): 10.4k → 18.3k req/s in `pnpm bench`. Without a transformer the response is ' +
       'no longer copied by `transformTRPCResponse` (3%).',
-    '- Fastify logged two lines per request: one access line now (`request completed`, with the request). The ' +
-      'line still costs ~25% of throughput here (LOG_LEVEL=warn: 24–25k req/s against 18–19k): `LOG_LEVEL=warn` ' +
-      'is the largest lever left to a deployment that does not need per-request lines.',
+    '- Fastify logged two lines per request: one access line now (`request completed`, with the request). ' +
+      'With it the server serves ~25% fewer requests than at LOG_LEVEL=warn (17–19k against 21–25k req/s), ' +
+      'yet pino’s own work is ~2.5 µs a line (serializing 0.9, redaction 1.0, the write 0.5, in a diff of the ' +
+      'two profiles per request): the rest of the gap is spread over everything else (GC, `writev`, header ' +
+      'code all cost more per request), the file writes competing for the 2 cores. A redaction-free access ' +
+      'logger and 8 KB write batches measured no gain. `LOG_LEVEL=warn` is the lever left to a deployment ' +
+      'that does not need per-request lines.',
     '- The `writev` share is not the write itself: the `@fastify/rate-limit` peer, profiled the same way, spends ' +
       '~7 µs of wall time per response in it against our ~22 µs. Our process is the one saturating a core, and ' +
       'is descheduled in the syscall that wakes the load generator: that share falls with every microsecond of ' +
@@ -184,10 +188,13 @@ const profileSection = print({
       'two cores — the server alone spends ~90 µs of CPU per job (BullMQ building each job, zod over its ' +
       'documents, the schema check; 12% in GC), the typed client and Redis about as much again — where raw ' +
       '`Queue.add` is one script call from an in-process caller.',
-    '- Server RSS grows with throughput: V8’s young generation (16 MB semi-spaces by default) fills under ' +
-      'load. `--max-semi-space-size=4` takes it from ~176 to ~152 MB with the same throughput; the contract’s ' +
-      'entry point (`node server/dist/main.js`) takes no flags, so that is left to `NODE_OPTIONS` in a ' +
-      'deployment. At idle the server holds ~124 MB, 26 MB of it the validation engines’ code.',
+    '- Server RSS after the load varies from run to run (141 MB and 236 MB in two full runs of the same ' +
+      'code): sampled every 5 s under 30 s of load, the heap in use swings between 40 and 114 MB and does not ' +
+      'grow — V8 lets the old generation fill until a mark-compact, and keeps what it took. The young ' +
+      'generation adds to it: `--max-semi-space-size=4` (16 MB semi-spaces by default) took a 15 s run from ' +
+      '~176 to ~152 MB at the same throughput; the contract’s entry point (`node server/dist/main.js`) takes ' +
+      'no flags, so that is left to `NODE_OPTIONS` in a deployment. At idle the server holds ~124 MB, 26 MB of ' +
+      'it the validation engines’ code.',
   ],
 });
 console.log(`\n(bench: ${seconds(benchStarted)})`);
