@@ -6,9 +6,16 @@ export function utcDayNumber(now: number): number {
   return Math.floor(now / DAY_MS);
 }
 
-/** `yyyymmdd` of a UTC day number, as used in Redis key names. */
+let lastDay: number | undefined;
+let lastStamp = '';
+
+/** `yyyymmdd` of a UTC day number, as used in Redis key names (today's is formatted once). */
 export function utcDayStamp(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
+  if (day !== lastDay) {
+    lastStamp = new Date(day * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
+    lastDay = day;
+  }
+  return lastStamp;
 }
 
 /** The UTC midnight that ends the day containing `now`. */
