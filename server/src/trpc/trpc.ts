@@ -58,15 +58,11 @@ export function guardedMutation<TInput extends z.ZodType, TOutput extends z.ZodT
   resolve: GuardedResolver<TInput, TOutput>,
 ) {
   const { cache, meta = {} } = declaration;
-  const guarded = guardedProcedure(declaration.input, cache === undefined ? meta : { ...meta, ...cacheMeta(cache) });
   const procedure = (
     cache === undefined
-      ? guarded
-      : guarded.use(function cacheQuery(opts) {
-          return runCachedQuery(cache, { ...opts, next: () => opts.next() });
-        })
+      ? guardedProcedure(declaration.input, meta).output(declaration.output)
+      : guardedCachedProcedure(cache, meta)
   )
-    .output(declaration.output)
     // tRPC's generic builder cannot see that its parsed input and output types are the schemas'
     .mutation(({ ctx, input }) => resolve({ ctx, input: input as z.output<TInput> }) as Promise<never>);
   registerGuardedCall(procedure, declaration, resolve);
