@@ -5,7 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { manualClock, T0 } from '../../src/counters/counter-store.contract.js';
 import type { Deps } from '../../src/deps.js';
 import { credentialOf } from '../../src/keys/api-key.js';
-import { createFixedKeys } from '../../src/test-support/fixed-keys.js';
+import { createFixedKeys, ENVELOPE_AND_QUOTA_HEADERS } from '../../src/test-support/differential.js';
 import { createTestDeps, TEST_ADMIN_TOKEN } from '../../src/test-support/test-app.js';
 
 // Counts the requests the lean handler declines: the stock plugin calls its own copy of this
@@ -313,16 +313,7 @@ const CALLS: Call[] = [
  * and the validate pairs are small enough to skip it); 'involve no caching' below checks that.
  * Caching is tested in test/cache/.
  */
-const HEADERS = [
-  'content-type',
-  'vary',
-  'ratelimit-limit',
-  'ratelimit-remaining',
-  'ratelimit-reset',
-  'retry-after',
-  'x-content-type-options',
-  'content-security-policy',
-];
+const HEADERS = [...ENVELOPE_AND_QUOTA_HEADERS, 'x-content-type-options', 'content-security-policy'];
 
 interface Seen {
   status: number;

@@ -1,3 +1,4 @@
+/** What the differential tests share: apps that hold the same keys, and the headers they compare. */
 import { T0 } from '../counters/counter-store.contract.js';
 import type { Deps } from '../deps.js';
 import { credentialOf } from '../keys/api-key.js';
@@ -23,3 +24,13 @@ export async function createFixedKeys(
     });
   }
 }
+
+/** The headers both differential tests compare: the envelope's and the guard's. */
+export const ENVELOPE_AND_QUOTA_HEADERS = [
+  'content-type',
+  'vary',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'retry-after',
+] as const;
