@@ -22,6 +22,7 @@ import { z } from 'zod';
 import type { StoredKey } from '../counters/counter-store.js';
 import type { KeyCredential } from '../keys/api-key.js';
 import { isStarted } from '../telemetry/state.js';
+import type { DirectCallOf } from '../http/trpc-lean-handler.js';
 import type { Context } from './context.js';
 import type { Meta } from './init.js';
 import { screenedCredential } from './middleware/auth.js';
@@ -33,13 +34,13 @@ import type { QueryCache } from './query-cache.js';
 /** What a guarded procedure's resolver gets. */
 export type GuardedContext = Context & { credential: KeyCredential; apiKey: StoredKey };
 
-export interface GuardedDeclaration<TInput extends z.ZodType, TOutput extends z.ZodType> {
-  input: TInput;
-  output: TOutput;
-  meta?: Meta;
-  /** a cached query's declaration (its `input` and `output` are the procedure's) */
-  cache?: QueryCache<TInput, TOutput>;
-}
+/**
+ * What a guarded mutation takes and answers: its input and output schemas, or a cached query's
+ * declaration, which holds them (one source for the chain and the direct call alike).
+ */
+export type GuardedDeclaration<TInput extends z.ZodType, TOutput extends z.ZodType> =
+  | { input: TInput; output: TOutput; meta?: Meta; cache?: undefined }
+  | { cache: QueryCache<TInput, TOutput>; meta?: Meta };
 
 export type GuardedResolver<TInput extends z.ZodType, TOutput extends z.ZodType> = (opts: {
   ctx: GuardedContext;
@@ -47,12 +48,7 @@ export type GuardedResolver<TInput extends z.ZodType, TOutput extends z.ZodType>
 }) => Promise<z.input<TOutput>>;
 
 /** One call: the procedure's answer, or the TRPCError the middleware chain would end with. */
-export type DirectCall = (
-  ctx: Context,
-  path: string,
-  getRawInput: () => Promise<unknown>,
-  batchIndex: number,
-) => Promise<unknown>;
+export type DirectCall = DirectCallOf<Context>;
 
 const directCalls = new WeakMap<AnyTRPCProcedure, DirectCall>();
 
@@ -86,7 +82,8 @@ export function registerGuardedCall<TInput extends z.ZodType, TOutput extends z.
   declaration: GuardedDeclaration<TInput, TOutput>,
   resolve: GuardedResolver<TInput, TOutput>,
 ): void {
-  const { input: inputSchema, output: outputSchema, meta, cache } = declaration;
+  const { cache, meta } = declaration;
+  const { input: inputSchema, output: outputSchema } = cache ?? declaration;
 
   const resolveAndCheck = async (ctx: GuardedContext, input: z.output<TInput>): Promise<unknown> => {
     const data = await resolve({ ctx, input });

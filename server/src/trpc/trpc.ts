@@ -49,19 +49,19 @@ export function guardedProcedure<TSchema extends z.ZodType>(input: TSchema, meta
 }
 
 /**
- * A guarded mutation, declared once: the tRPC procedure (`guardedProcedure`, plus the cache when
- * declared, then the output schema) and its direct call for the lean HTTP path, the same steps
+ * A guarded mutation, declared once: the tRPC procedure (`guardedProcedure` and the output schema,
+ * or `guardedCachedProcedure` for a cached query's declaration) and its direct call for the lean HTTP path, the same steps
  * without tRPC's per-level copies (direct-call.ts).
  */
 export function guardedMutation<TInput extends z.ZodType, TOutput extends z.ZodType>(
   declaration: GuardedDeclaration<TInput, TOutput>,
   resolve: GuardedResolver<TInput, TOutput>,
 ) {
-  const { cache, meta = {} } = declaration;
+  const meta = declaration.meta ?? {};
   const procedure = (
-    cache === undefined
+    declaration.cache === undefined
       ? guardedProcedure(declaration.input, meta).output(declaration.output)
-      : guardedCachedProcedure(cache, meta)
+      : guardedCachedProcedure(declaration.cache, meta)
   )
     // tRPC's generic builder cannot see that its parsed input and output types are the schemas'
     .mutation(({ ctx, input }) => resolve({ ctx, input: input as z.output<TInput> }) as Promise<never>);

@@ -7,13 +7,7 @@ export const validationRouter = router({
    * cache hits included. Expensive work runs on a validation thread within VALIDATION_BUDGET_MS
    * (else 422); its answers are cached by content (validation-cache.ts).
    */
-  validate: guardedMutation(
-    {
-      input: validationCache.input,
-      output: validationCache.output,
-      cache: validationCache,
-      meta: { compilesSchema: true },
-    },
-    ({ ctx, input }) => ctx.deps.validation.validate(input.schema, input.document),
+  validate: guardedMutation({ cache: validationCache, meta: { compilesSchema: true } }, ({ ctx, input }) =>
+    ctx.deps.validation.validate(input.schema, input.document),
   ),
 });
