@@ -35,9 +35,11 @@ describe('listing from a job index', () => {
     const now = Date.now();
     const stored = new Map<string, StoredJob>();
     // an old job removed by retention, a job being added right now, and a job that exists
-    await index.add('gone', 'k_owner', scoreOf(now - INDEX_GRACE_MS - 5_000));
-    await index.add('in-flight', 'k_owner', scoreOf(now));
-    await index.add('present', 'k_owner', scoreOf(now - 1_000));
+    await index.addMany([
+      { jobId: 'gone', ownerKeyId: 'k_owner', score: scoreOf(now - INDEX_GRACE_MS - 5_000) },
+      { jobId: 'in-flight', ownerKeyId: 'k_owner', score: scoreOf(now) },
+      { jobId: 'present', ownerKeyId: 'k_owner', score: scoreOf(now - 1_000) },
+    ]);
     stored.set('present', jobOf('present', now - 1_000));
     const loaded: string[][] = [];
     const load = (ids: string[]) => {

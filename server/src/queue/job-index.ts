@@ -65,12 +65,10 @@ export class JobIndex {
     return ownerKeyId === undefined ? this.allKey() : this.ownerKey(ownerKeyId);
   }
 
-  /** Indexes a job before it is added: an index entry without a job is harmless, the reverse is not. */
-  async add(jobId: string, ownerKeyId: string, score: number): Promise<void> {
-    await this.addMany([{ jobId, ownerKeyId, score }]);
-  }
-
-  /** Indexes jobs before they are added, all in one script call (index-add.lua). */
+  /**
+   * Indexes jobs before they are added, all in one script call (index-add.lua): an index entry
+   * without a job is harmless, the reverse is not.
+   */
   async addMany(entries: ReadonlyArray<IndexEntry>): Promise<void> {
     if (entries.length === 0) return;
     const keys = [this.allKey(), this.ownersKey(), ...entries.map((entry) => this.ownerKey(entry.ownerKeyId))];
