@@ -54,8 +54,9 @@ const isSubscription = (op: Operation) => op.type === 'subscription';
 
 /**
  * Calls (queries, mutations) go batched over HTTP (`httpBatchLink`, so rate-limit headers apply
- * per response; calls with a large input alone, see BATCH_MAX_INPUT_BYTES); subscriptions over SSE through an EventSource ponyfill that sends the token in
- * the Authorization header — never in the URL.
+ * per response; a call with a large input alone, see BATCH_MAX_INPUT_BYTES); subscriptions over
+ * SSE through an EventSource ponyfill that sends the token in the Authorization header — never in
+ * the URL.
  */
 function linksFor(
   endpoint: string,

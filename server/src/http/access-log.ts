@@ -1,4 +1,5 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { isEventStreamRequest } from './event-streams.js';
 
 /**
  * One access line per request, written when it ends (`request completed`, or `request errored`
@@ -10,7 +11,7 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 export class AccessLog extends LogController {
   /** Only a stream (SSE) gets a line when it starts too: it may stay open for hours. */
   override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
-    if (request.headers.accept?.includes('text/event-stream') === true) super.incomingRequest(request, reply);
+    if (isEventStreamRequest(request)) super.incomingRequest(request, reply);
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {

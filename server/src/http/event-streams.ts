@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 const streamsByApp = new WeakMap<FastifyInstance, Set<ServerResponse>>();
 
@@ -11,13 +11,18 @@ export function trackEventStreams(app: FastifyInstance): void {
   const open = new Set<ServerResponse>();
   streamsByApp.set(app, open);
   app.addHook('onRequest', function trackEventStream(request, reply, done) {
-    if (request.headers.accept?.includes('text/event-stream') === true) {
+    if (isEventStreamRequest(request)) {
       const response = reply.raw;
       open.add(response);
       response.once('close', () => open.delete(response));
     }
     done();
   });
+}
+
+/** A request for an event stream (SSE): `Accept: text/event-stream`. */
+export function isEventStreamRequest(request: FastifyRequest): boolean {
+  return request.headers.accept?.includes('text/event-stream') === true;
 }
 
 /** Ends every open SSE response of `app`. */
