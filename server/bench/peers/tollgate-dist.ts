@@ -10,6 +10,7 @@ import type * as AccessLogModule from '../../src/http/access-log.js';
 import type * as LoggerModule from '../../src/logger.js';
 import type * as SecurityHeadersModule from '../../src/http/security-headers.js';
 import type * as ValidationServiceModule from '../../src/validation/validation-service.js';
+import type * as ProcedureStepsModule from '../../src/trpc/procedure-steps.js';
 import { requiredEnv } from './serve.js';
 
 /**
@@ -43,6 +44,11 @@ export async function tollgateRequestSurroundings() {
     fastifyOptions: { loggerInstance: logger as FastifyBaseLogger, logController: new AccessLog() },
     register: (app: FastifyInstance) => registerSecurityHeaders(app),
   };
+}
+
+/** The input and output steps Tollgate's direct calls run (`trpc/procedure-steps.ts`). */
+export function tollgateProcedureSteps() {
+  return importBuilt<typeof ProcedureStepsModule>('trpc/procedure-steps.js');
 }
 
 /** Tollgate's job kinds (`createJobKinds` of jobs/registry.ts), running their work through `validation`. */

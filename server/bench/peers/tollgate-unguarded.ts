@@ -1,8 +1,13 @@
 import Fastify from 'fastify';
-import { initTRPC, TRPCError } from '@trpc/server';
-import { validateInputSchema, validateOutputSchema, type ValidateInput } from '@tollgate/shared';
+import { initTRPC } from '@trpc/server';
+import { validateInputSchema, validateOutputSchema } from '@tollgate/shared';
 import { listenUntilSignalled } from './serve.js';
-import { tollgateRequestSurroundings, tollgateTrpcRoutes, tollgateValidationService } from './tollgate-dist.js';
+import {
+  tollgateProcedureSteps,
+  tollgateRequestSurroundings,
+  tollgateTrpcRoutes,
+  tollgateValidationService,
+} from './tollgate-dist.js';
 
 /**
  * Not a peer: Tollgate's `validation.validate` without its guard, to put a figure on the guard.
@@ -17,6 +22,7 @@ import { tollgateRequestSurroundings, tollgateTrpcRoutes, tollgateValidationServ
  * domain-error mapping and the metrics hook. Env: PORT, TOLLGATE_DIST.
  */
 const validation = await tollgateValidationService();
+const { procedureInput, procedureOutput } = await tollgateProcedureSteps();
 
 const t = initTRPC.create();
 const validate = t.procedure
@@ -31,18 +37,9 @@ const router = t.router({ validation: t.router({ validate }) });
  * same steps minus the guard's (key screen, schema check, quota) and the response cache.
  */
 async function validateDirectly(_ctx: object, _path: string, getRawInput: () => Promise<unknown>) {
-  let input: ValidateInput;
-  try {
-    input = await validateInputSchema.parseAsync(await getRawInput());
-  } catch (cause) {
-    throw new TRPCError({ code: 'BAD_REQUEST', cause });
-  }
-  const data = await validation.validate(input.schema, input.document);
-  try {
-    return await validateOutputSchema.parseAsync(data);
-  } catch (cause) {
-    throw new TRPCError({ message: 'Output validation failed', code: 'INTERNAL_SERVER_ERROR', cause });
-  }
+  const parsing = procedureInput(validateInputSchema, await getRawInput());
+  const input = parsing instanceof Promise ? await parsing : parsing;
+  return procedureOutput(validateOutputSchema, await validation.validate(input.schema, input.document));
 }
 
 const surroundings = await tollgateRequestSurroundings();

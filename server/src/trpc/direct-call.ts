@@ -17,8 +17,8 @@
  * test/http/direct-call.differential.test.ts the direct call against the chain on the same app.
  * With OpenTelemetry on, calls take the chain (its first middleware opens the call's span).
  */
-import { getTRPCErrorFromUnknown, TRPCError, type AnyTRPCProcedure } from '@trpc/server';
-import { z } from 'zod';
+import { getTRPCErrorFromUnknown, type TRPCError, type AnyTRPCProcedure } from '@trpc/server';
+import { type z } from 'zod';
 import type { StoredKey } from '../counters/counter-store.js';
 import type { KeyCredential } from '../keys/api-key.js';
 import { isStarted } from '../telemetry/state.js';
@@ -29,6 +29,7 @@ import { screenedCredential } from './middleware/auth.js';
 import { runCachedQuery } from './middleware/cache.js';
 import { mappedDomainError } from './middleware/domain-errors.js';
 import { admitGuardedCall } from './middleware/guard.js';
+import { procedureInput, procedureOutput } from './procedure-steps.js';
 import type { QueryCache } from './query-cache.js';
 
 /** What a guarded procedure's resolver gets. */
@@ -59,23 +60,6 @@ export function directCallOf(procedure: AnyTRPCProcedure): DirectCall | undefine
 
 type Outcome = { ok: true; data: unknown } | { ok: false; error: TRPCError };
 
-/**
- * `schema.parseAsync(value)` as tRPC calls it, without its promise when the schema is synchronous
- * (all of ours): the same value or the same ZodError; a schema with asynchronous parts goes the
- * async way.
- */
-function parsed<TSchema extends z.ZodType>(
-  schema: TSchema,
-  value: unknown,
-): z.output<TSchema> | Promise<z.output<TSchema>> {
-  try {
-    return schema.parse(value);
-  } catch (error) {
-    if (error instanceof z.core.$ZodAsyncError) return schema.parseAsync(value);
-    throw error;
-  }
-}
-
 /** Registers the straight-line form of a guarded procedure built from `declaration` and `resolve`. */
 export function registerGuardedCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
   procedure: AnyTRPCProcedure,
@@ -86,13 +70,8 @@ export function registerGuardedCall<TInput extends z.ZodType, TOutput extends z.
   const { input: inputSchema, output: outputSchema } = cache ?? declaration;
 
   const resolveAndCheck = async (ctx: GuardedContext, input: z.output<TInput>): Promise<unknown> => {
-    const data = await resolve({ ctx, input });
-    try {
-      const output = parsed(outputSchema, data);
-      return output instanceof Promise ? await output : output;
-    } catch (cause) {
-      throw new TRPCError({ message: 'Output validation failed', code: 'INTERNAL_SERVER_ERROR', cause });
-    }
+    const output = procedureOutput(outputSchema, await resolve({ ctx, input }));
+    return output instanceof Promise ? await output : output;
   };
 
   directCalls.set(procedure, async function directCall(ctx, path, getRawInput, batchIndex) {
@@ -100,13 +79,8 @@ export function registerGuardedCall<TInput extends z.ZodType, TOutput extends z.
       const screening = screenedCredential(ctx);
       const credential = screening instanceof Promise ? await screening : screening;
       const rawInput = await getRawInput();
-      let input: z.output<TInput>;
-      try {
-        const parsing = parsed(inputSchema, rawInput);
-        input = parsing instanceof Promise ? await parsing : parsing;
-      } catch (cause) {
-        throw new TRPCError({ code: 'BAD_REQUEST', cause });
-      }
+      const parsing = procedureInput(inputSchema, rawInput);
+      const input = parsing instanceof Promise ? await parsing : parsing;
       const screened = { ...ctx, credential };
       const callCtx: GuardedContext = { ...screened, apiKey: await admitGuardedCall(screened, input, meta) };
       if (cache === undefined) return await resolveAndCheck(callCtx, input);
