@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CounterStore, NewKey, QuotaCost } from './counter-store.js';
-import { generateApiKey } from '../keys/api-key.js';
 import { windowGeometry, bucketLeavesWindowAt, bucketOf } from './sliding-window.js';
 import { DAY_MS, nextUtcMidnight } from './utc-day.js';
+import { storeTestKey } from '../test-support/test-keys.js';
 
 /** A clock the tests move by hand. */
 export interface ManualClock {
@@ -43,18 +43,8 @@ const RATE: QuotaCost = { rate: true, daily: false };
 const JOB: QuotaCost = { rate: true, daily: true };
 const PEEK: QuotaCost = { rate: false, daily: false };
 
-async function newKey(store: CounterStore, now: number, overrides: Partial<Omit<NewKey, 'id' | 'keyHash'>> = {}) {
-  const credential = generateApiKey();
-  const stored = await store.createKey({
-    id: credential.id,
-    keyHash: credential.hash,
-    name: 'test key',
-    rateLimit: { limit: 5, windowSec: 60 },
-    dailyJobQuota: 100,
-    createdAt: now,
-    ...overrides,
-  });
-  return { ...credential, stored };
+function newKey(store: CounterStore, now: number, overrides: Partial<Omit<NewKey, 'id' | 'keyHash'>> = {}) {
+  return storeTestKey(store, { createdAt: now, ...overrides });
 }
 
 async function admittedCount(store: CounterStore, id: string, hash: string, calls: number, cost = RATE) {

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TestRedisServer } from '../test-support/redis-server.js';
 import { closeQuietly, connectAndPing, createCommandConnection } from '../redis/connections.js';
 import { isBackendUnavailable } from '../errors.js';
-import { generateApiKey } from '../keys/api-key.js';
 import { counterStoreContract, manualClock, T0 } from './counter-store.contract.js';
 import { createRedisCounterStore } from './redis-counter-store.js';
 import { redisKeyNames } from './redis-keys.js';
 import { utcDayNumber, utcDayStamp } from './utc-day.js';
 import type { CounterStore } from './counter-store.js';
 import { openTestConnection } from '../test-support/test-connections.js';
+import { storeTestKey } from '../test-support/test-keys.js';
 
 let server: TestRedisServer;
 let redis: RedisClient;
@@ -30,17 +30,8 @@ afterAll(async () => {
 
 const freshPrefix = () => `t${randomBytes(4).toString('hex')}`;
 
-async function newKey(store: CounterStore, limit = 5, windowSec = 60) {
-  const credential = generateApiKey();
-  await store.createKey({
-    id: credential.id,
-    keyHash: credential.hash,
-    name: 'k',
-    rateLimit: { limit, windowSec },
-    dailyJobQuota: 10,
-    createdAt: Date.now(),
-  });
-  return credential;
+function newKey(store: CounterStore, limit = 5, windowSec = 60) {
+  return storeTestKey(store, { name: 'k', rateLimit: { limit, windowSec }, dailyJobQuota: 10 });
 }
 
 describe('redis counter store', () => {

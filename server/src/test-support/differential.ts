@@ -2,6 +2,7 @@
 import { T0 } from '../counters/counter-store.contract.js';
 import type { Deps } from '../deps.js';
 import { credentialOf } from '../keys/api-key.js';
+import { storeTestKey } from './test-keys.js';
 
 /**
  * Stores API keys whose secrets the test chose (`tg_…`), so that two apps hold the same keys and
@@ -13,10 +14,9 @@ export async function createFixedKeys(
   dailyJobQuota: number,
 ): Promise<void> {
   for (const [apiKey, limit] of keys) {
-    const { id, hash } = credentialOf(apiKey);
-    await deps.counters.createKey({
-      id,
-      keyHash: hash,
+    const credential = credentialOf(apiKey);
+    await storeTestKey(deps.counters, {
+      credential,
       name: apiKey.slice(3),
       rateLimit: { limit, windowSec: 60 },
       dailyJobQuota,

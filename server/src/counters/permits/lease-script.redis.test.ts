@@ -3,13 +3,13 @@ import type { RedisClient } from '../../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../../test-support/redis-server.js';
 import { closeQuietly } from '../../redis/connections.js';
-import { generateApiKey } from '../../keys/api-key.js';
 import { manualClock, T0 } from '../counter-store.contract.js';
 import { createRedisCounterStore } from '../redis-counter-store.js';
 import { redisKeyNames } from '../redis-keys.js';
 import { createQuotaScript, type ScriptAnswer, type ScriptRequest } from '../quota-script.js';
 import { windowGeometry } from '../sliding-window.js';
 import { openTestConnection } from '../../test-support/test-connections.js';
+import { storeTestKey } from '../../test-support/test-keys.js';
 
 let server: TestRedisServer;
 let redis: RedisClient;
@@ -33,10 +33,7 @@ async function setup(limit: number, windowSec = 60) {
   const prefix = `l${randomBytes(4).toString('hex')}`;
   const names = redisKeyNames(prefix);
   const store = createRedisCounterStore({ redis, prefix, clock, permits: false });
-  const credential = generateApiKey();
-  await store.createKey({
-    id: credential.id,
-    keyHash: credential.hash,
+  const credential = await storeTestKey(store, {
     name: 'lease',
     rateLimit: { limit, windowSec },
     dailyJobQuota: 10,

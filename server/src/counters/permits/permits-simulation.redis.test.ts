@@ -3,13 +3,13 @@ import type { RedisClient } from '../../redis/redis-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedisServer } from '../../test-support/redis-server.js';
 import { closeQuietly } from '../../redis/connections.js';
-import { generateApiKey } from '../../keys/api-key.js';
 import { manualClock, T0, type ManualClock } from '../counter-store.contract.js';
 import type { ConsumeResult } from '../counter-store.js';
 import { createRedisCounterStore, type RedisCounterStore } from '../redis-counter-store.js';
 import { bucketOf, firstCountedBucket, windowGeometry } from '../sliding-window.js';
 import type { PermitOptions } from './permit-policy.js';
 import { openTestConnection } from '../../test-support/test-connections.js';
+import { storeTestKey } from '../../test-support/test-keys.js';
 
 /**
  * The permit scheme under a fake clock: several instances (each its own store and connection)
@@ -66,10 +66,7 @@ async function cluster(
       createRedisCounterStore({ redis: await connect(), prefix, clock, permits }),
     ),
   );
-  const credential = generateApiKey();
-  await stores[0]!.createKey({
-    id: credential.id,
-    keyHash: credential.hash,
+  const credential = await storeTestKey(stores[0]!, {
     name: 'sim',
     rateLimit: { limit, windowSec },
     dailyJobQuota: 10,

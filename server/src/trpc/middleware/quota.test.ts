@@ -5,11 +5,11 @@ import type { FastifyReply } from 'fastify';
 import { createMemoryCounterStore } from '../../counters/memory-counter-store.js';
 import { manualClock, T0 } from '../../counters/counter-store.contract.js';
 import { nextUtcMidnight } from '../../counters/utc-day.js';
-import { generateApiKey } from '../../keys/api-key.js';
 import { QuotaExceededError } from '../../errors.js';
 import type { Context } from '../context.js';
 import type { Deps } from '../../deps.js';
 import { createCallerFactory, guardedProcedure, router } from '../trpc.js';
+import { storeTestKey } from '../../test-support/test-keys.js';
 
 const testRouter = router({
   submit: guardedProcedure(z.object({ n: z.number() }), { countsDailyJobQuota: true }).mutation(() => 'queued'),
@@ -31,10 +31,7 @@ function fakeReply() {
 async function setup(limit: number, windowSec: number, dailyJobQuota: number) {
   const clock = manualClock(T0);
   const counters = createMemoryCounterStore({ clock });
-  const credential = generateApiKey();
-  await counters.createKey({
-    id: credential.id,
-    keyHash: credential.hash,
+  const credential = await storeTestKey(counters, {
     name: 't',
     rateLimit: { limit, windowSec },
     dailyJobQuota,
