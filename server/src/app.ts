@@ -38,7 +38,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     // instance type that its own plugins do not accept.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: deps.logger as FastifyBaseLogger,
-    logController: new AccessLog(),
+    logController: new AccessLog(deps.logger),
     bodyLimit: deps.config.bodyLimitBytes,
     routerOptions: { maxParamLength: 5000 },
     // The client address (admin-token attempt limits) is the socket's unless TRUST_PROXY names the proxies.

@@ -41,7 +41,7 @@ export async function tollgateRequestSurroundings() {
   const { registerSecurityHeaders } = await importBuilt<typeof SecurityHeadersModule>('http/security-headers.js');
   const logger = createLogger({ logLevel: 'info', environment: 'production' });
   return {
-    fastifyOptions: { loggerInstance: logger as FastifyBaseLogger, logController: new AccessLog() },
+    fastifyOptions: { loggerInstance: logger as FastifyBaseLogger, logController: new AccessLog(logger) },
     register: (app: FastifyInstance) => registerSecurityHeaders(app),
   };
 }

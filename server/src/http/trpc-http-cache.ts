@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { cacheOutcomesOf, type CallCacheOutcome } from '../trpc/cache-outcomes.js';
 
@@ -20,7 +20,7 @@ import { cacheOutcomesOf, type CallCacheOutcome } from '../trpc/cache-outcomes.j
 
 /** W/"<sha256 of the body, base64url>". */
 export function weakEtag(body: string): string {
-  return `W/"${createHash('sha256').update(body).digest('base64url')}"`;
+  return `W/"${hash('sha256', body, 'base64url')}"`;
 }
 
 /** Weak comparison (RFC 9110 §13.1.2): `*`, or any listed tag equal to ours ignoring `W/`. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash as digestOf, randomBytes } from 'node:crypto';
 import { API_KEY_PATTERN } from '@tollgate/shared';
 
 export interface KeyCredential {
@@ -10,7 +10,7 @@ export interface KeyCredential {
 
 /** Public id of a key: the first 16 hex digits of its SHA-256 (64 bits; reveals nothing usable). */
 export function credentialOf(apiKey: string): KeyCredential {
-  const hash = createHash('sha256').update(apiKey).digest('hex');
+  const hash = digestOf('sha256', apiKey, 'hex');
   return { id: `k_${hash.slice(0, 16)}`, hash };
 }
 

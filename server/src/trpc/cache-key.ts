@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The one key builder of the response cache. A cached read, an eviction and a write-through all
@@ -43,7 +43,7 @@ function inKeyOrder(_name: string, value: unknown): unknown {
 }
 
 export function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
+  return hash('sha256', text, 'base64url');
 }
 
 export interface CacheKeyParts {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ValidateOutput } from '@tollgate/shared';
 import { InvalidInputError } from '../errors.js';
 import { dialectOf, type Dialect } from './dialects.js';
@@ -112,7 +112,7 @@ class Fingerprint implements SchemaFingerprint {
   #hash: string | undefined;
   constructor(readonly text: string) {}
   get hash(): string {
-    return (this.#hash ??= createHash('sha256').update(this.text).digest('hex'));
+    return (this.#hash ??= hash('sha256', this.text, 'hex'));
   }
 }
 
