@@ -1,20 +1,22 @@
 /**
- * Direct calls: a guarded procedure's steps as straight-line code, for the lean HTTP path.
+ * Direct calls: a procedure's steps as straight-line code, for the lean HTTP path.
  *
  * tRPC runs a procedure as a chain of middlewares, and at every level it copies the call's options
  * (and the context, when a level adds to it) with a spread helper: for a guarded procedure, seven
  * levels were the request path's largest cost after socket writes (BENCHMARKS.md, "What the
- * profile says"). `guardedMutation` (trpc.ts) builds the tRPC procedure from its declaration as
- * before — the stock adapter, `createCaller` and subscriptions use it — and registers here the same
- * steps, in the same order, calling the same step functions:
+ * profile says"). `guardedMutation` and `keyQuery` (trpc.ts) build the tRPC procedure from its
+ * declaration as before — the stock adapter, `createCaller` and subscriptions use it — and
+ * register here the same steps, in the same order, calling the same step functions:
  *
- *   domain errors → screenKey → input (zod) → admitGuardedCall (schema compiles, quota) →
- *   cache (runCachedQuery) → resolver → output (zod)
+ *   guarded: domain errors → screenKey → input (zod) → admitGuardedCall (schema compiles, quota) →
+ *            cache (runCachedQuery) → resolver → output (zod)
+ *   key:     domain errors → authenticateKey → input (zod) → cache (runCachedQuery) → resolver →
+ *            output (zod)
  *
  * The lean handler runs a procedure's direct call when there is one; the errors thrown are the
  * ones the chain ends with, so its error shapes are tRPC's. test/http/trpc-lean.differential.test.ts
  * proves every guarded call equal on both paths (statuses, headers, bodies), and
- * test/http/direct-call.differential.test.ts the direct call against the chain on the same app.
+ * test/http/direct-call.differential.test.ts the direct calls against the chain on the same app.
  * With OpenTelemetry on, calls take the chain (its first middleware opens the call's span).
  */
 import { getTRPCErrorFromUnknown, type TRPCError, type AnyTRPCProcedure } from '@trpc/server';
@@ -25,19 +27,19 @@ import { isStarted } from '../telemetry/state.js';
 import type { DirectCallOf } from '../http/trpc-lean-handler.js';
 import type { Context } from './context.js';
 import type { Meta } from './init.js';
-import { screenedCredential } from './middleware/auth.js';
+import { authenticatedKey, screenedCredential } from './middleware/auth.js';
 import { runCachedQuery } from './middleware/cache.js';
 import { mappedDomainError } from './middleware/domain-errors.js';
 import { admitGuardedCall } from './middleware/guard.js';
 import { procedureInput, procedureOutput } from './procedure-steps.js';
 import type { QueryCache } from './query-cache.js';
 
-/** What a guarded procedure's resolver gets. */
+/** What the resolver of a guarded or key procedure gets. */
 export type GuardedContext = Context & { credential: KeyCredential; apiKey: StoredKey };
 
 /**
- * What a guarded mutation takes and answers: its input and output schemas, or a cached query's
- * declaration, which holds them (one source for the chain and the direct call alike).
+ * What a guarded mutation or a key query takes and answers: its input and output schemas, or a
+ * cached query's declaration, which holds them (one source for the chain and the direct call alike).
  */
 export type GuardedDeclaration<TInput extends z.ZodType, TOutput extends z.ZodType> =
   | { input: TInput; output: TOutput; meta?: Meta; cache?: undefined }
@@ -60,12 +62,40 @@ export function directCallOf(procedure: AnyTRPCProcedure): DirectCall | undefine
 
 type Outcome = { ok: true; data: unknown } | { ok: false; error: TRPCError };
 
-/** Registers the straight-line form of a guarded procedure built from `declaration` and `resolve`. */
-export function registerGuardedCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
+type Identified = Context & { credential: KeyCredential; apiKey?: StoredKey };
+
+/** Who calls, found before the input is parsed; then, for a guarded call, its admission. */
+interface Access {
+  identify(ctx: Context): Promise<Omit<Identified, keyof Context>> | Omit<Identified, keyof Context>;
+  admit?(ctx: Identified & { credential: KeyCredential }, input: unknown, meta: Meta | undefined): Promise<StoredKey>;
+}
+
+const ACCESS = {
+  /** guardedProcedure's: the key screened, then the schema check and the quota */
+  guarded: {
+    identify(ctx) {
+      const screening = screenedCredential(ctx);
+      return screening instanceof Promise
+        ? screening.then((credential) => ({ credential }))
+        : { credential: screening };
+    },
+    admit: admitGuardedCall,
+  },
+  /** keyProcedure's: the key authenticated */
+  key: { identify: authenticatedKey },
+} satisfies Record<string, Access>;
+
+/**
+ * Registers the straight-line form of the procedure built from `declaration` and `resolve` behind
+ * `access`: a guarded procedure's (guardedMutation) or a key procedure's (keyQuery).
+ */
+export function registerDirectCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
   procedure: AnyTRPCProcedure,
+  access: keyof typeof ACCESS,
   declaration: GuardedDeclaration<TInput, TOutput>,
   resolve: GuardedResolver<TInput, TOutput>,
 ): void {
+  const { identify, admit } = ACCESS[access] as Access;
   const { cache, meta } = declaration;
   const { input: inputSchema, output: outputSchema } = cache ?? declaration;
 
@@ -76,13 +106,15 @@ export function registerGuardedCall<TInput extends z.ZodType, TOutput extends z.
 
   directCalls.set(procedure, async function directCall(ctx, path, getRawInput, batchIndex) {
     try {
-      const screening = screenedCredential(ctx);
-      const credential = screening instanceof Promise ? await screening : screening;
+      const identifying = identify(ctx);
+      const caller = identifying instanceof Promise ? await identifying : identifying;
       const rawInput = await getRawInput();
       const parsing = procedureInput(inputSchema, rawInput);
       const input = parsing instanceof Promise ? await parsing : parsing;
-      const screened = { ...ctx, credential };
-      const callCtx: GuardedContext = { ...screened, apiKey: await admitGuardedCall(screened, input, meta) };
+      const identified = { ...ctx, ...caller };
+      const callCtx = (
+        admit === undefined ? identified : { ...identified, apiKey: await admit(identified, input, meta) }
+      ) as GuardedContext;
       if (cache === undefined) return await resolveAndCheck(callCtx, input);
       const next = async (): Promise<Outcome> => {
         try {

@@ -6,7 +6,7 @@ import { mapDomainErrors } from './middleware/domain-errors.js';
 import { authenticateKey, requireKeyCredential, screenKey } from './middleware/auth.js';
 import { requireAdmin } from './middleware/admin.js';
 import { admitGuardedCall } from './middleware/guard.js';
-import { registerGuardedCall, type GuardedDeclaration, type GuardedResolver } from './direct-call.js';
+import { registerDirectCall, type GuardedDeclaration, type GuardedResolver } from './direct-call.js';
 import { callerIdentity, runCachedQuery, runEvictingMutation } from './middleware/cache.js';
 import type { CacheIdentity, CacheScope } from './cache-key.js';
 import type { CacheEviction, QueryCache } from './query-cache.js';
@@ -65,7 +65,30 @@ export function guardedMutation<TInput extends z.ZodType, TOutput extends z.ZodT
   )
     // tRPC's generic builder cannot see that its parsed input and output types are the schemas'
     .mutation(({ ctx, input }) => resolve({ ctx, input: input as z.output<TInput> }) as Promise<never>);
-  registerGuardedCall(procedure, declaration, resolve);
+  registerDirectCall(procedure, 'guarded', declaration, resolve);
+  return procedure;
+}
+
+/**
+ * A query for the holder of a valid API key (`keyProcedure`), declared once: the tRPC procedure
+ * (with the input and output schemas, or `cachedProcedure` for a cached query's declaration) and
+ * its direct call for the lean HTTP path (direct-call.ts).
+ */
+export function keyQuery<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  declaration: GuardedDeclaration<TInput, TOutput>,
+  resolve: GuardedResolver<TInput, TOutput>,
+) {
+  const procedure = (
+    declaration.cache === undefined
+      ? keyProcedure
+          .meta(declaration.meta ?? {})
+          .input(declaration.input)
+          .output(declaration.output)
+      : cachedProcedure(keyProcedure, declaration.cache)
+  )
+    // as in guardedMutation: the output schema types the answer, the resolver's type is checked here
+    .query(({ ctx, input }) => resolve({ ctx, input: input as z.output<TInput> }) as Promise<never>);
+  registerDirectCall(procedure, 'key', declaration, resolve);
   return procedure;
 }
 

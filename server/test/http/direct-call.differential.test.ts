@@ -1,8 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { manualClock, T0 } from '../../src/counters/counter-store.contract.js';
 import type { Deps } from '../../src/deps.js';
+import type { RunningWorker } from '../../src/queue/job-queue.js';
 import { credentialOf } from '../../src/keys/api-key.js';
 import { nested, POISON_SCHEMA } from '../../src/test-support/hostile-inputs.js';
 import { TestRedisServer } from '../../src/test-support/redis-server.js';
@@ -10,11 +11,12 @@ import { createFixedKeys, ENVELOPE_AND_QUOTA_HEADERS } from '../../src/test-supp
 import { createTestDeps } from '../../src/test-support/test-app.js';
 
 /**
- * The guarded procedures' direct calls (src/trpc/direct-call.ts) against the tRPC middleware chain
- * they stand in for: one list of calls, sent in order to two identical fresh apps on the lean path,
- * one running direct calls and one the chain, on each backend. Every call must get the same
- * status, the same headers and the same body — successes, every refusal of the guard, errors of
- * the procedures, cached answers, a budget overrun and, on Redis, an outage.
+ * The direct calls of the guarded procedures and key queries (src/trpc/direct-call.ts) against the
+ * tRPC middleware chain they stand in for: one list of calls, sent in order to two identical fresh
+ * apps on the lean path, one running direct calls and one the chain, on each backend. Every call
+ * must get the same status, the same headers and the same body — successes, every refusal of the
+ * guard and of key authentication, errors of the procedures, cached answers and 304s, a budget
+ * overrun and, on Redis, an outage.
  */
 
 const MAIN_KEY = 'tg_directCallMainKey000000000000000';
@@ -40,12 +42,22 @@ const post = (path: string, body: unknown, key: string | null = MAIN_KEY, raw = 
 });
 const batch = (paths: string[], inputs: unknown[], key: string = MAIN_KEY) =>
   post(`${paths.join(',')}?batch=1`, Object.fromEntries(inputs.map((input, i) => [i, input])), key);
+const get = (path: string, input: unknown, key: string | null = MAIN_KEY, extra: Record<string, string> = {}) => ({
+  method: 'GET' as const,
+  url: `/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
+  headers: { ...(key === null ? {} : bearer(key)), ...extra },
+});
+/** the id of the last job MAIN_KEY submitted, in each app */
+type JobRequest = (jobId: string) => InjectOptions;
+const NO_SUCH_JOB = '00000000-0000-4000-8000-000000000000';
 
 interface Call {
   name: string;
-  request: InjectOptions;
+  request: InjectOptions | JobRequest;
   /** the status the call exists to test */
   status: number;
+  /** run the queued jobs to their end before this call */
+  finishJobsFirst?: true;
   /** Redis backend only: stop Redis before this call */
   stopRedisFirst?: true;
 }
@@ -92,6 +104,40 @@ const CALLS: Call[] = [
     status: 207,
   },
   { name: 'job submitted', request: post('jobs.submit', SUBMIT), status: 200 },
+  { name: 'jobs.get of a waiting job (not cached)', request: (id) => get('jobs.get', { jobId: id }), status: 200 },
+  { name: 'jobs.get of no such job', request: get('jobs.get', { jobId: NO_SUCH_JOB }), status: 404 },
+  { name: 'jobs.get without a key', request: (id) => get('jobs.get', { jobId: id }, null), status: 401 },
+  { name: 'jobs.get, unknown key', request: (id) => get('jobs.get', { jobId: id }, UNKNOWN_KEY), status: 401 },
+  { name: 'jobs.get, revoked key', request: (id) => get('jobs.get', { jobId: id }, REVOKED_KEY), status: 401 },
+  { name: "jobs.get of another key's job", request: (id) => get('jobs.get', { jobId: id }, TIGHT_KEY), status: 404 },
+  { name: 'jobs.get, zod input error', request: get('jobs.get', { jobId: 7 }), status: 400 },
+  { name: 'jobs.get as a POST', request: (id) => post('jobs.get', { jobId: id }), status: 405 },
+  {
+    name: 'jobs.get of the finished job (miss)',
+    request: (id) => get('jobs.get', { jobId: id }),
+    status: 200,
+    finishJobsFirst: true,
+  },
+  { name: 'jobs.get of the finished job (hit)', request: (id) => get('jobs.get', { jobId: id }), status: 200 },
+  {
+    name: 'jobs.get, If-None-Match of the hit: 304',
+    request: (id) => get('jobs.get', { jobId: id }, MAIN_KEY, { 'if-none-match': '*' }),
+    status: 304,
+  },
+  { name: 'jobs.list', request: get('jobs.list', { limit: 10 }), status: 200 },
+  { name: 'jobs.list, zod input error', request: get('jobs.list', { limit: -1 }), status: 400 },
+  { name: 'jobs.list without a key', request: get('jobs.list', {}, null), status: 401 },
+  {
+    name: 'batch: jobs.get, jobs.get of no such job, jobs.list',
+    request: (id) => ({
+      method: 'GET',
+      url: `/trpc/jobs.get,jobs.get,jobs.list?batch=1&input=${encodeURIComponent(
+        JSON.stringify({ 0: { jobId: id }, 1: { jobId: NO_SUCH_JOB }, 2: {} }),
+      )}`,
+      headers: bearer(MAIN_KEY),
+    }),
+    status: 207,
+  },
   { name: 'second job: last daily slot', request: post('jobs.submit', SUBMIT), status: 200 },
   { name: 'daily job quota reached', request: post('jobs.submit', SUBMIT), status: 429 },
   {
@@ -111,10 +157,14 @@ const CALLS: Call[] = [
     stopRedisFirst: true,
   },
   { name: 'Redis gone: jobs too', request: post('jobs.submit', SUBMIT), status: 503 },
+  { name: 'Redis gone: jobs.get', request: (id) => get('jobs.get', { jobId: id }), status: 503 },
+  { name: 'Redis gone: jobs.list', request: get('jobs.list', {}), status: 503 },
 ];
 
-const HEADERS = [...ENVELOPE_AND_QUOTA_HEADERS, 'x-cache', 'cache-control'];
+const HEADERS = [...ENVELOPE_AND_QUOTA_HEADERS, 'x-cache', 'cache-control', 'etag'];
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+/** a job's times (epoch milliseconds): each app ran its own job */
+const EPOCH_MS = /(?<=:)1\d{12}\b/g;
 
 interface Seen {
   status: number;
@@ -124,8 +174,14 @@ interface Seen {
 
 function seen(response: LightMyRequestResponse): Seen {
   const headers = Object.fromEntries(HEADERS.map((name) => [name, response.headers[name]]));
-  return { status: response.statusCode, headers, body: JSON.parse(response.body.replace(UUID, '<uuid>')) as unknown };
+  const text = response.body.replace(UUID, '<uuid>').replace(EPOCH_MS, '"<ms>"');
+  // the entity tag digests the body, times included: whether there is one is what both must agree on
+  if (headers['etag'] !== undefined) headers['etag'] = 'W/"<digest>"';
+  return { status: response.statusCode, headers, body: text === '' ? '' : (JSON.parse(text) as unknown) };
 }
+
+const bearerOf = (request: InjectOptions) =>
+  (request.headers as Record<string, string> | undefined)?.['authorization']?.replace('Bearer ', '');
 
 async function createKeys(deps: Deps): Promise<void> {
   const keys = [
@@ -153,19 +209,32 @@ async function run(backend: 'memory' | 'redis', directCalls: boolean): Promise<{
     env: { RUN_WORKER: 'false', VALIDATION_BUDGET_MS: '300', VALIDATION_THREADS: '1' },
   });
   const app = await buildApp(deps, { serveConsole: false, directCalls });
+  let worker: RunningWorker | undefined;
   try {
     await createKeys(deps);
     const results: Seen[] = [];
     let cacheHits = 0;
+    let jobId = NO_SUCH_JOB;
     for (const call of callsFor(backend)) {
       if (call.stopRedisFirst === true) {
         cacheHits = deps.cache.stats().hits;
+        await worker?.close();
         await redis?.stop();
       }
-      results.push(seen(await app.inject(call.request)));
+      if (call.finishJobsFirst === true) {
+        worker = deps.queue.startWorker(1);
+        await vi.waitFor(async () => expect((await deps.queue.get(jobId))?.state).toBe('completed'), 10_000);
+      }
+      const request = typeof call.request === 'function' ? call.request(jobId) : call.request;
+      const response = await app.inject(request);
+      if (request.url === '/trpc/jobs.submit' && response.statusCode === 200 && bearerOf(request) === MAIN_KEY) {
+        jobId = (JSON.parse(response.body) as { result: { data: { jobId: string } } }).result.data.jobId;
+      }
+      results.push(seen(response));
     }
     return { seen: results, cacheHits: redis === null ? deps.cache.stats().hits : cacheHits };
   } finally {
+    await worker?.close();
     await app.close();
     await deps.close();
     await redis?.destroy();
@@ -186,8 +255,9 @@ describe.each(['memory', 'redis'] as const)('direct calls answer as the middlewa
     expect(direct.seen[index]!.status).toBe(calls[index]!.status);
   });
 
-  it('answered the repeated thread-bound pair from the response cache on both paths', () => {
-    expect(direct.cacheHits).toBe(1);
-    expect(chain.cacheHits).toBe(1);
+  it('answered the repeated thread-bound pair and the finished job from the response cache on both paths', () => {
+    // the pair's second call; the finished job's second and third calls and the batch's jobs.get
+    expect(direct.cacheHits).toBe(4);
+    expect(chain.cacheHits).toBe(4);
   });
 });

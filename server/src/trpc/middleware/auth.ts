@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { Clock } from '../../clock.js';
-import type { CounterStore } from '../../counters/counter-store.js';
+import type { CounterStore, StoredKey } from '../../counters/counter-store.js';
 import { parseApiKey, type KeyCredential } from '../../keys/api-key.js';
 import { RecentKeys } from '../../keys/recent-keys.js';
 import type { Context } from '../context.js';
@@ -59,10 +59,17 @@ export function screenedCredential(ctx: Pick<Context, 'bearer' | 'deps'>): KeyCr
   });
 }
 
-/** The API key exists and is not revoked; adds `ctx.apiKey`. */
+/** The API key exists and is not revoked; adds `ctx.credential` and `ctx.apiKey`. */
 export const authenticateKey = t.middleware(async function authenticateKey(opts) {
-  const credential = credentialOrThrow(opts.ctx.bearer);
-  const result = await opts.ctx.deps.counters.authenticate(credential.id, credential.hash);
-  if (result.outcome !== 'ok') throw rejectedKey(result.outcome);
-  return opts.next({ ctx: { credential, apiKey: result.key } });
+  return opts.next({ ctx: await authenticatedKey(opts.ctx) });
 });
+
+/** The step of `authenticateKey` (shared with the key queries' direct calls, trpc/direct-call.ts). */
+export async function authenticatedKey(
+  ctx: Pick<Context, 'bearer' | 'deps'>,
+): Promise<{ credential: KeyCredential; apiKey: StoredKey }> {
+  const credential = credentialOrThrow(ctx.bearer);
+  const result = await ctx.deps.counters.authenticate(credential.id, credential.hash);
+  if (result.outcome !== 'ok') throw rejectedKey(result.outcome);
+  return { credential, apiKey: result.key };
+}

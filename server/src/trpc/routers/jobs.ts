@@ -6,7 +6,7 @@ import {
   submitJobOutputSchema,
   type JobUpdate,
 } from '@tollgate/shared';
-import { cachedProcedure, guardedMutation, keyProcedure, router } from '../trpc.js';
+import { guardedMutation, keyProcedure, keyQuery, router } from '../trpc.js';
 import { notFound } from '../../errors.js';
 import { jobDetailCache } from './job-cache.js';
 
@@ -26,7 +26,7 @@ export const jobsRouter = router({
   ),
 
   /** One of the caller's jobs, with its result once completed; cached once finished (job-cache.ts). */
-  get: cachedProcedure(keyProcedure, jobDetailCache).query(async ({ ctx, input }) => {
+  get: keyQuery({ cache: jobDetailCache }, async ({ ctx, input }) => {
     const job = await ctx.deps.queue.get(input.jobId);
     if (job === null || job.ownerKeyId !== ctx.apiKey.id) throw notFound('job', input.jobId);
     const { ownerKeyId: _owner, kind: _kind, input: _input, ...detail } = job;
@@ -34,13 +34,10 @@ export const jobsRouter = router({
   }),
 
   /** The caller's jobs, newest first, without results. */
-  list: keyProcedure
-    .input(listJobsInputSchema)
-    .output(jobPageSchema)
-    .query(async ({ ctx, input }) => {
-      const page = await ctx.deps.queue.list({ ...input, ownerKeyId: ctx.apiKey.id });
-      return { items: page.items.map(({ ownerKeyId: _owner, ...summary }) => summary), nextCursor: page.nextCursor };
-    }),
+  list: keyQuery({ input: listJobsInputSchema, output: jobPageSchema }, async ({ ctx, input }) => {
+    const page = await ctx.deps.queue.list({ ...input, ownerKeyId: ctx.apiKey.id });
+    return { items: page.items.map(({ ownerKeyId: _owner, ...summary }) => summary), nextCursor: page.nextCursor };
+  }),
 
   /** State and progress of one of the caller's jobs until it completes or fails (SSE). */
   onUpdate: keyProcedure.input(jobIdInputSchema).subscription(async function* ({ ctx, input, signal }) {
