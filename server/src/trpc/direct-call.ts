@@ -66,14 +66,14 @@ type Identified = Context & { credential: KeyCredential; apiKey?: StoredKey };
 
 /** Who calls, found before the input is parsed; then, for a guarded call, its admission. */
 interface Access {
-  identify(ctx: Context): Promise<Omit<Identified, keyof Context>> | Omit<Identified, keyof Context>;
-  admit?(ctx: Identified & { credential: KeyCredential }, input: unknown, meta: Meta | undefined): Promise<StoredKey>;
+  identify: (ctx: Context) => Promise<Omit<Identified, keyof Context>> | Omit<Identified, keyof Context>;
+  admit?: (ctx: Identified, input: unknown, meta: Meta | undefined) => Promise<StoredKey>;
 }
 
 const ACCESS = {
   /** guardedProcedure's: the key screened, then the schema check and the quota */
   guarded: {
-    identify(ctx) {
+    identify: (ctx: Context) => {
       const screening = screenedCredential(ctx);
       return screening instanceof Promise
         ? screening.then((credential) => ({ credential }))
