@@ -171,9 +171,19 @@ const profileSection = print({
       'With it the server serves ~25% fewer requests than at LOG_LEVEL=warn (17–19k against 21–25k req/s), ' +
       'yet pino’s own work is ~2.5 µs a line (serializing 0.9, redaction 1.0, the write 0.5, in a diff of the ' +
       'two profiles per request): the rest of the gap is spread over everything else (GC, `writev`, header ' +
-      'code all cost more per request), the file writes competing for the 2 cores. A redaction-free access ' +
-      'logger and 8 KB write batches measured no gain. `LOG_LEVEL=warn` is the lever left to a deployment ' +
-      'that does not need per-request lines.',
+      'code all cost more per request), the file writes competing for the 2 cores. 8 KB write batches ' +
+      'measured no gain. `LOG_LEVEL=warn` is the lever left to a deployment that does not need per-request lines.',
+    '- Req/s moves ±7–10% between identical runs on this machine, so small changes are judged by CPU per ' +
+      'request instead: two profiles, each function’s self time divided by the requests served. On a slower ' +
+      'machine of the same kind (~6k guarded req/s under the profiler, ~180 µs of CPU per call, 33 µs of it in ' +
+      'the kernel) that diff put the process logger’s redaction pass at 5 µs per call: pino clones every ' +
+      'object-valued field of a line to look for the paths it censors (`*.password` matches any field). The ' +
+      'access line now goes through a logger without redaction, sharing the destination and the level, from ' +
+      'fields built one by one with nothing a credential could be in (`server/src/http/access-log.ts`; ' +
+      '`test/http/access-log.test.ts` proves each line equal to the one the redacting logger writes, and ' +
+      'credential query parameters still censored). SHA-256 through the one-shot `crypto.hash` (0.5 µs against ' +
+      '1.2 µs for createHash/update/digest) saved another 1 µs per call. `jobs.get` and `jobs.list` became ' +
+      'direct calls like the guarded procedures (`keyQuery`): ~9% less CPU per cached `jobs.get`.',
     '- The `writev` share is not the write itself: the `@fastify/rate-limit` peer, profiled the same way, spends ' +
       '~7 µs of wall time per response in it against our ~22 µs. Our process is the one saturating a core, and ' +
       'is descheduled in the syscall that wakes the load generator: that share falls with every microsecond of ' +
