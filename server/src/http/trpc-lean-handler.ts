@@ -114,7 +114,7 @@ export function createLeanTRPCHandler<TContext>(opts: LeanHandlerOptions<TContex
     if (search?.has('connectionParams') === true) return false;
     let path: string;
     try {
-      path = decodeURIComponent(rawPath);
+      path = rawPath.includes('%') ? decodeURIComponent(rawPath) : rawPath;
     } catch {
       return false;
     }
@@ -215,7 +215,7 @@ export function createLeanTRPCHandler<TContext>(opts: LeanHandlerOptions<TContex
       }
     };
 
-    const outcomes = await Promise.all(paths.map((_, index) => run(index)));
+    const outcomes = paths.length === 1 ? [await run(0)] : await Promise.all(paths.map((_, index) => run(index)));
     const shapeOf = (error: TRPCError, index: number | undefined): TRPCResponse => ({
       error: getTRPCErrorShape<AnyTRPCRootTypes>({
         config,
