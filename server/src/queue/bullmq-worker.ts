@@ -5,6 +5,7 @@ import { closeQuietly, createBlockingConnection } from '../redis/connections.js'
 import type { QueuedJobData } from './bullmq-job-mapper.js';
 import type { RunningWorker } from './job-queue.js';
 import { throttledErrorLog } from './throttled-log.js';
+import { settleWithin } from '../with-timeout.js';
 import { runInJobSpan, traceCarrierOf } from '../telemetry/job-trace.js';
 
 export interface BullmqWorkerOptions {
@@ -91,8 +92,10 @@ export function startBullmqWorker(options: BullmqWorkerOptions): RunningWorker {
             'active jobs did not finish in time; handing them back to the queue',
           );
           const handBacks = [...active.values()].map(({ job, token }) => job.moveToWait(token));
-          await Promise.race([Promise.allSettled(handBacks), new Promise((resolve) => setTimeout(resolve, 1000))]);
-          await worker.disconnect().catch(() => undefined);
+          await settleWithin(Promise.allSettled(handBacks), 1000, undefined);
+          // A worker whose close did not finish may not disconnect either (seen after a Redis
+          // restart under load): bounded too, then its connection is closed below regardless.
+          await settleWithin(worker.disconnect(), 1000, undefined);
         }
         await closeQuietly(connection);
       })();
