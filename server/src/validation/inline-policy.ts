@@ -20,8 +20,13 @@ export function isInlineSchema(schemaText: string): boolean {
   return schemaText.length <= INLINE_SCHEMA_BYTES && !REFERENCE.test(schemaText);
 }
 
-/** Verdicts on the documents of calls in flight: a call's document is looked at once (weak). */
+/**
+ * Verdicts on the documents of calls in flight: a call's document is walked once (weak). Only
+ * documents of more than MEMO_FROM_VALUES values are kept: walking a small one again costs less
+ * than a WeakMap entry.
+ */
 const smallDocuments = new WeakMap<object, boolean>();
+const MEMO_FROM_VALUES = 64;
 
 /**
  * Whether one call's (schema, document) pair validates on the event loop: the one decision the
@@ -33,16 +38,16 @@ export function runsInline(schema: unknown, document: unknown): boolean {
 
 /** True when the document holds at most INLINE_DOCUMENT_VALUES values and INLINE_DOCUMENT_CHARS characters; stops counting past them. */
 export function isSmallDocument(document: unknown): boolean {
-  if (typeof document !== 'object' || document === null) return countsAsSmall(document);
-  let small = smallDocuments.get(document);
-  if (small === undefined) {
-    small = countsAsSmall(document);
-    smallDocuments.set(document, small);
-  }
-  return small;
+  if (typeof document !== 'object' || document === null) return walk(document) > 0;
+  const known = smallDocuments.get(document);
+  if (known !== undefined) return known;
+  const walked = walk(document);
+  if (Math.abs(walked) > MEMO_FROM_VALUES) smallDocuments.set(document, walked > 0);
+  return walked > 0;
 }
 
-function countsAsSmall(document: unknown): boolean {
+/** The number of values walked: positive for a small document, negative once past a limit. */
+function walk(document: unknown): number {
   let values = 0;
   let chars = 0;
   const stack: unknown[] = [document];
@@ -58,7 +63,7 @@ function countsAsSmall(document: unknown): boolean {
         stack.push(item);
       }
     }
-    if (values > INLINE_DOCUMENT_VALUES || chars > INLINE_DOCUMENT_CHARS) return false;
+    if (values > INLINE_DOCUMENT_VALUES || chars > INLINE_DOCUMENT_CHARS) return -values;
   }
-  return true;
+  return values;
 }
