@@ -40,6 +40,22 @@ interface LoggedRequest {
   id?: string;
 }
 
+/** What a line says of a request (`req`): nothing that can carry a credential. */
+export function loggedRequest(req: LoggedRequest) {
+  return {
+    id: req.id,
+    method: req.method,
+    url: req.url === undefined ? undefined : redactUrl(req.url),
+    route: req.routeOptions?.url,
+    remoteAddress: req.ip,
+  };
+}
+
+/** What a line says of a reply (`res`). */
+export function loggedReply(res: { statusCode?: number }) {
+  return { statusCode: res.statusCode };
+}
+
 /**
  * The process logger. Secrets never reach a line: authorization headers and passwords are
  * redacted, request URLs lose credential query parameters, error messages lose Redis passwords.
@@ -67,14 +83,8 @@ export function createLogger(
       censor: '[REDACTED]',
     },
     serializers: {
-      req: (req: LoggedRequest) => ({
-        id: req.id,
-        method: req.method,
-        url: req.url === undefined ? undefined : redactUrl(req.url),
-        route: req.routeOptions?.url,
-        remoteAddress: req.ip,
-      }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      req: loggedRequest,
+      res: loggedReply,
       err: (err: Error & { code?: string }) => ({
         type: err.name,
         code: err.code,

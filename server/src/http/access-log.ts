@@ -1,24 +1,18 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { redactUrl } from '../logger.js';
+import { loggedReply, loggedRequest } from '../logger.js';
 import { isEventStreamRequest } from './event-streams.js';
 
 /**
- * The facts of one access line, built field by field from the request: what the process logger's
- * `req` and `res` serializers make of it, and nothing else — so nothing in it can carry a
- * credential (the URL loses credential query parameters, no header is read).
+ * The facts of one access line: the process logger's own `req` and `res` serializers applied by
+ * hand, and nothing else — so nothing in it can carry a credential (the URL loses credential query
+ * parameters, no header is read).
  */
 export function accessLineFields(request: FastifyRequest, reply: FastifyReply) {
   return {
     reqId: request.id,
-    req: {
-      id: request.id,
-      method: request.method,
-      url: redactUrl(request.url),
-      route: request.routeOptions.url,
-      remoteAddress: request.ip,
-    },
-    res: { statusCode: reply.statusCode },
+    req: loggedRequest(request),
+    res: loggedReply(reply),
     responseTime: reply.elapsedTime,
   };
 }
