@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RedisClient } from '../redis/redis-client.js';
+import { defineScript, type RedisClient } from '../redis/redis-client.js';
 import type { Clock } from '../clock.js';
 import { settleWithin } from '../with-timeout.js';
 import { ADMIN_ATTEMPT_LIMIT, type AttemptLimit, type FailedAttempts } from './failed-attempts.js';
@@ -10,11 +10,8 @@ interface AttemptScript {
 }
 
 function withAttemptScript(redis: RedisClient): RedisClient & AttemptScript {
-  const typed = redis as RedisClient & Partial<AttemptScript>;
-  if (typeof typed.tollgateAdminAttempt !== 'function') {
-    const lua = readFileSync(new URL('./scripts/admin-attempt-1.lua', import.meta.url), 'utf8');
-    redis.defineCommand('tollgateAdminAttempt', { numberOfKeys: 1, lua });
-  }
+  const lua = () => readFileSync(new URL('./scripts/admin-attempt-1.lua', import.meta.url), 'utf8');
+  defineScript(redis, 'tollgateAdminAttempt', lua, 1);
   return redis as RedisClient & AttemptScript;
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RedisClient } from '../redis/redis-client.js';
+import { defineScript, type RedisClient } from '../redis/redis-client.js';
 
 type Arg = string;
 
@@ -29,9 +29,6 @@ const script = (file: string) => readFileSync(new URL(`./scripts/${file}`, impor
 
 /** Registers the scripts on `redis` once (idempotent) and returns it typed with them. */
 export function withCacheScripts(redis: RedisClient): RedisClient & CacheScripts {
-  const typed = redis as RedisClient & Partial<CacheScripts>;
-  for (const [name, file, numberOfKeys] of COMMANDS) {
-    if (typeof typed[name] !== 'function') redis.defineCommand(name, { numberOfKeys, lua: script(file) });
-  }
+  for (const [name, file, numberOfKeys] of COMMANDS) defineScript(redis, name, () => script(file), numberOfKeys);
   return redis as RedisClient & CacheScripts;
 }

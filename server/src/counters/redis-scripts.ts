@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RedisClient } from '../redis/redis-client.js';
+import { defineScript, type RedisClient } from '../redis/redis-client.js';
 
 /** A daily counter outlives its UTC day by this much (then Redis drops it). */
 export const DAILY_COUNTER_MARGIN_MS = 3_600_000;
@@ -34,15 +34,8 @@ const script = (file: string) => readFileSync(new URL(`./scripts/${file}`, impor
 
 /** Registers the scripts on `redis` once (idempotent) and returns it typed with them. */
 export function withCounterScripts(redis: RedisClient): RedisClient & CounterScripts {
-  const typed = redis as RedisClient & Partial<CounterScripts>;
-  if (typeof typed.tollgateConsume !== 'function') {
-    redis.defineCommand('tollgateConsume', { numberOfKeys: 3, lua: script('consume-3.lua') });
-  }
-  if (typeof typed.tollgateRevoke !== 'function') {
-    redis.defineCommand('tollgateRevoke', { numberOfKeys: 1, lua: script('revoke-1.lua') });
-  }
-  if (typeof typed.tollgateResetRate !== 'function') {
-    redis.defineCommand('tollgateResetRate', { numberOfKeys: 1, lua: script('reset-rate-1.lua') });
-  }
+  defineScript(redis, 'tollgateConsume', () => script('consume-3.lua'), 3);
+  defineScript(redis, 'tollgateRevoke', () => script('revoke-1.lua'), 1);
+  defineScript(redis, 'tollgateResetRate', () => script('reset-rate-1.lua'), 1);
   return redis as RedisClient & CounterScripts;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { JobState as BullState } from 'bullmq';
 import type { ChainableCommander } from 'ioredis';
-import type { RedisClient } from '../redis/redis-client.js';
+import { defineScript, type RedisClient } from '../redis/redis-client.js';
 
 /**
  * The fields of a BullMQ job hash that a list summary needs (BullMQ 6.7 stores attempts as `atm`,
@@ -51,9 +51,7 @@ const script = (file: string) => readFileSync(new URL(`./scripts/${file}`, impor
 
 /** Registers job-states-8.lua on `redis` once (idempotent). */
 function defineJobStates(redis: RedisClient): void {
-  if (typeof (redis as RedisClient & Partial<JobStatesCommand>).tollgateJobStates !== 'function') {
-    redis.defineCommand('tollgateJobStates', { numberOfKeys: STATE_KEYS.length, lua: script('job-states-8.lua') });
-  }
+  defineScript(redis, 'tollgateJobStates', () => script('job-states-8.lua'), STATE_KEYS.length);
 }
 
 function valueOf([error, value]: [Error | null, unknown]): unknown {

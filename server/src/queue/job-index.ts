@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RedisClient } from '../redis/redis-client.js';
+import { defineScript, type RedisClient } from '../redis/redis-client.js';
 import { withDeadline } from '../with-timeout.js';
 import type { ListPosition } from './list-cursor.js';
 import type { SizeOf } from './timeout-triage.js';
@@ -31,13 +31,12 @@ interface IndexScripts {
   tollgateIndexAdd(numKeys: number, ...keysThenArgs: string[]): Promise<number>;
 }
 
-const indexAddLua = readFileSync(new URL('./scripts/index-add.lua', import.meta.url), 'utf8');
+const indexAddLua = () => readFileSync(new URL('./scripts/index-add.lua', import.meta.url), 'utf8');
 
 /** Registers index-add.lua on `redis` once (idempotent); its key count varies with the jobs. */
 function withIndexScripts(redis: RedisClient): RedisClient & IndexScripts {
-  const typed = redis as RedisClient & Partial<IndexScripts>;
-  if (typeof typed.tollgateIndexAdd !== 'function') redis.defineCommand('tollgateIndexAdd', { lua: indexAddLua });
-  return typed as RedisClient & IndexScripts;
+  defineScript(redis, 'tollgateIndexAdd', indexAddLua);
+  return redis as RedisClient & IndexScripts;
 }
 
 export class JobIndex {

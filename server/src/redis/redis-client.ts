@@ -13,6 +13,15 @@ export function isCluster(client: RedisClient): client is Cluster {
   return client.isCluster;
 }
 
+/**
+ * Defines the Lua script `name` as a command on `redis` unless it already is: the stores sharing
+ * one connection each register their scripts when built. `lua` is read only when it is defined.
+ */
+export function defineScript(redis: RedisClient, name: string, lua: () => string, numberOfKeys?: number): void {
+  if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') return;
+  redis.defineCommand(name, numberOfKeys === undefined ? { lua: lua() } : { numberOfKeys, lua: lua() });
+}
+
 /** The connections to the nodes that hold data: the Redis itself, or the cluster's masters. */
 export function masterConnections(client: RedisClient): Redis[] {
   return isCluster(client) ? client.nodes('master') : [client];
