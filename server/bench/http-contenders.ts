@@ -12,6 +12,7 @@ export const VALIDATE_BODY = '{"schema":{"type":"object","properties":{"a":{"typ
 export type HttpContenderId =
   | 'guarded'
   | 'unguarded'
+  | 'guarded-quiet'
   | 'fastify-rate-limit'
   | 'trpc-limiter'
   | 'ceiling'
@@ -75,6 +76,17 @@ export const HTTP_CONTENDERS: readonly HttpContender[] = [
     path: '/trpc/validation.validate',
     expect: TRPC_VALID,
     usesRedis: false,
+  },
+  {
+    id: 'guarded-quiet',
+    label: 'Tollgate guarded, `LOG_LEVEL=warn` (no access line)',
+    what:
+      'the guarded row’s server with one setting changed: `LOG_LEVEL=warn`, so no `request completed` line per ' +
+      'request (the peers write no log at all); what the access line costs',
+    method: 'POST',
+    path: '/trpc/validation.validate',
+    expect: TRPC_VALID,
+    usesRedis: true,
   },
   {
     id: 'fastify-rate-limit',
@@ -157,11 +169,12 @@ export async function startContender(contender: HttpContender, context: StartCon
   const server = async () => {
     switch (contender.id) {
       case 'guarded':
+      case 'guarded-quiet':
       case 'health':
       case 'jobs-get-cached':
       case 'jobs-get-uncached':
         // Instances of one deployment (same prefix: one key works on all); each with its default
-        // embedded worker. One runs without the response cache.
+        // embedded worker. One runs without the response cache, one logs warnings only.
         return startTollgateServer({
           name: `tollgate-${contender.id}`,
           redisUrl: context.redisUrl,
@@ -169,6 +182,7 @@ export async function startContender(contender: HttpContender, context: StartCon
           dir: context.dir,
           adminToken: context.adminToken,
           ...(contender.id === 'jobs-get-uncached' ? { env: { CACHE_ENABLED: 'false' } } : {}),
+          ...(contender.id === 'guarded-quiet' ? { env: { LOG_LEVEL: 'warn' } } : {}),
         });
       case 'unguarded':
         return startPeer(context, contender.id, 'tollgate-unguarded.js', { TOLLGATE_DIST });

@@ -14,6 +14,7 @@ const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const HTTP_IDS = [
   'guarded',
   'unguarded',
+  'guarded-quiet',
   'fastify-rate-limit',
   'trpc-limiter',
   'ceiling',
