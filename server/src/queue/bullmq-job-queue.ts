@@ -9,7 +9,7 @@ import { JobEventHub } from './bullmq-events.js';
 import { toJobState, toStoredJob, type QueuedJobData } from './bullmq-job-mapper.js';
 import { BullmqSummaries } from './bullmq-summaries.js';
 import { startBullmqWorker } from './bullmq-worker.js';
-import { QUEUE_CALL_TIMEOUT_MS, withDeadline } from '../with-timeout.js';
+import { QUEUE_CALL_TIMEOUT_MS, settleWithin, withDeadline } from '../with-timeout.js';
 import { JobActiveError } from '../errors.js';
 import { INDEX_GRACE_MS, JobIndex, type Bounded } from './job-index.js';
 import { DEFAULT_JOB_POLICY, type JobPolicy } from './job-policy.js';
@@ -329,14 +329,10 @@ class BullmqJobQueue implements JobQueue {
     if (this.events !== undefined) {
       const { queueEvents, connection } = this.events;
       this.events = undefined;
-      await Promise.race([queueEvents.close(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(
-        () => undefined,
-      );
+      await settleWithin(queueEvents.close(), 1000, undefined);
       await closeQuietly(connection);
     }
-    await Promise.race([this.queue.close(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(
-      () => undefined,
-    );
+    await settleWithin(this.queue.close(), 1000, undefined);
     await this.triager.close();
   }
 }

@@ -1,5 +1,5 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type Command, type RedisOptions } from 'ioredis';
-import { withDeadline } from '../with-timeout.js';
+import { settleWithin, withDeadline } from '../with-timeout.js';
 import { RedisConnectionSpec } from './connection-spec.js';
 import { isCluster, pingRedis, type RedisClient } from './redis-client.js';
 
@@ -126,7 +126,7 @@ export async function connectAndPing(redis: RedisClient, timeoutMs: number): Pro
 export async function closeQuietly(redis: RedisClient): Promise<void> {
   try {
     if (redis.status === 'ready') {
-      await Promise.race([redis.quit(), new Promise((resolve) => setTimeout(resolve, 500))]);
+      await settleWithin(redis.quit(), 500, undefined);
     }
   } catch {
     // already gone
