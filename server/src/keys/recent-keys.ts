@@ -11,18 +11,27 @@ const CAPACITY = 10_000;
  * script, but input (JSON Schemas) is compiled before that script runs, so that a 400 consumes
  * nothing; this pre-screen keeps callers with unknown or revoked keys from making the server
  * compile anything. It only ever lets a key through to the script, which stays the authority.
+ *
+ * Entries are found by the key as presented, so a recent key also skips its parse and SHA-256
+ * (the guard's costliest step after the schema check, BENCHMARKS.md). Only keys that
+ * authenticated are held — never an unknown or malformed one — in this process's memory only,
+ * at most CAPACITY of them; an entry past its time is dropped when next looked up.
  */
 export class RecentKeys {
-  private readonly seen = new LruMap<string, { hash: string; until: number }>(CAPACITY);
+  private readonly seen = new LruMap<string, { credential: KeyCredential; until: number }>(CAPACITY);
 
   constructor(private readonly clock: Clock) {}
 
-  isRecentlyValid(credential: KeyCredential): boolean {
-    const entry = this.seen.get(credential.id);
-    return entry !== undefined && entry.hash === credential.hash && entry.until > this.clock();
+  /** The credential of `presented` if it authenticated here within RECENT_KEY_TTL_MS. */
+  recentCredential(presented: string): KeyCredential | undefined {
+    const entry = this.seen.get(presented);
+    if (entry === undefined) return undefined;
+    if (entry.until > this.clock()) return entry.credential;
+    this.seen.delete(presented);
+    return undefined;
   }
 
-  remember(credential: KeyCredential): void {
-    this.seen.set(credential.id, { hash: credential.hash, until: this.clock() + RECENT_KEY_TTL_MS });
+  remember(presented: string, credential: KeyCredential): void {
+    this.seen.set(presented, { credential, until: this.clock() + RECENT_KEY_TTL_MS });
   }
 }

@@ -33,7 +33,13 @@ const MEMO_FROM_VALUES = 64;
  * validation service and the response cache (which skips such pairs) share.
  */
 export function runsInline(schema: unknown, document: unknown): boolean {
-  return isInlineSchema(schemaFingerprint(schema).text) && isSmallDocument(document);
+  return schemaCompilesInline(schema) && isSmallDocument(document);
+}
+
+/** isInlineSchema of the schema's text, decided once per call (kept with its fingerprint). */
+export function schemaCompilesInline(schema: unknown): boolean {
+  const fingerprint = schemaFingerprint(schema);
+  return (fingerprint.inline ??= isInlineSchema(fingerprint.text));
 }
 
 /** True when the document holds at most INLINE_DOCUMENT_VALUES values and INLINE_DOCUMENT_CHARS characters; stops counting past them. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ERRORS_PER_DOCUMENT } from '@tollgate/shared';
 import {
+  cachedValidator,
   cachedValidatorCount,
   MAX_SCHEMA_OBJECTS,
   getValidator,
@@ -96,6 +97,19 @@ describe('getValidator / validateDocument', () => {
     });
     expect(validateDocument(await getValidator(nested('string')), 'x').valid).toBe(true);
     expect(validateDocument(await getValidator(nested('number')), 'x').valid).toBe(false);
+  });
+
+  it('finds a compiled schema without waiting (cachedValidator), and nothing for one never compiled', async () => {
+    const schema = () => ({ type: 'object', title: 'looked up without waiting' });
+    expect(cachedValidator(schema())).toBeUndefined();
+    const compiled = await getValidator(schema());
+    expect(cachedValidator(schema())).toBe(compiled);
+    const sameCall = schema();
+    expect(cachedValidator(sameCall)).toBe(compiled);
+    // A call's schema object keeps the validator it found, even once the cache has moved on.
+    for (let i = 0; i < VALIDATOR_CACHE_SIZE + 1; i++) await getValidator({ type: 'object', title: `evicting ${i}` });
+    expect(cachedValidator(schema())).toBeUndefined();
+    expect(cachedValidator(sameCall)).toBe(compiled);
   });
 
   it('keeps at most VALIDATOR_CACHE_SIZE compiled schemas', async () => {

@@ -102,14 +102,25 @@ async function compile(schema: unknown, text: string, hash: string): Promise<Com
   return { hash, dialect: dialect.name, engine: engine.name, check };
 }
 
-/** A schema's JSON text and its SHA-256 (computed when first read). */
+/**
+ * A schema's JSON text and its SHA-256 (computed when first read), and what the call's steps
+ * learnt of it: whether it compiles inline (inline-policy.ts) and its compiled validator once one
+ * was found — so the guard's compile check, the response cache's inline test and the validation
+ * itself decide each of these once per call.
+ */
 export interface SchemaFingerprint {
   readonly text: string;
   readonly hash: string;
+  /** set by inline-policy.ts on its first verdict */
+  inline?: boolean;
+  /** set by getValidator / cachedValidator */
+  validator?: CompiledSchema;
 }
 
 class Fingerprint implements SchemaFingerprint {
   #hash: string | undefined;
+  inline: boolean | undefined = undefined;
+  validator: CompiledSchema | undefined = undefined;
   constructor(readonly text: string) {}
   get hash(): string {
     return (this.#hash ??= hash('sha256', this.text, 'hex'));
@@ -148,19 +159,31 @@ export function schemaFingerprint(schema: unknown): SchemaFingerprint {
  * resolved locally; nothing is ever fetched.
  */
 export async function getValidator(schema: unknown): Promise<CompiledSchema> {
+  const cached = cachedValidator(schema);
+  if (cached !== undefined) return cached;
   const fingerprint = schemaFingerprint(schema);
   const key = cacheKeyOf(fingerprint);
-  const cached = cache.get(key);
-  if (cached !== undefined) return cached;
   let compiling = pending.get(key);
   if (compiling === undefined) {
     compiling = compile(schema, fingerprint.text, fingerprint.hash).finally(() => pending.delete(key));
     pending.set(key, compiling);
     const compiled = await compiling;
     cache.set(key, compiled);
-    return compiled;
+    return (fingerprint.validator = compiled);
   }
-  return compiling;
+  return (fingerprint.validator = await compiling);
+}
+
+/**
+ * The schema's validator if it is compiled already, without waiting: the one its call found
+ * before (guard, then validation), else the cache's.
+ */
+export function cachedValidator(schema: unknown): CompiledSchema | undefined {
+  const fingerprint = schemaFingerprint(schema);
+  if (fingerprint.validator !== undefined) return fingerprint.validator;
+  const cached = cache.get(cacheKeyOf(fingerprint));
+  if (cached !== undefined) fingerprint.validator = cached;
+  return cached;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ValidateOutput } from '@tollgate/shared';
 import { BudgetExceededError } from '../errors.js';
-import { isInlineSchema, isSmallDocument, runsInline } from './inline-policy.js';
-import { getValidator, schemaFingerprint, validateDocument } from './json-schema.js';
+import { isSmallDocument, runsInline, schemaCompilesInline } from './inline-policy.js';
+import { cachedValidator, getValidator, validateDocument } from './json-schema.js';
 import { ValidationPool } from './validation-pool.js';
 
 export interface ValidationServiceOptions {
@@ -78,13 +78,13 @@ export function createValidationService(options: ValidationServiceOptions): Vali
 
   return {
     async compile(schema) {
-      if (isInlineSchema(schemaFingerprint(schema).text)) await getValidator(schema);
-      else await pool.compile(schema, { ...callBudget, what: 'Compiling the schema' });
+      if (!schemaCompilesInline(schema)) await pool.compile(schema, { ...callBudget, what: 'Compiling the schema' });
+      else if (cachedValidator(schema) === undefined) await getValidator(schema);
     },
 
     async validate(schema, document) {
       if (runsInline(schema, document)) {
-        return validateDocument(await getValidator(schema), document);
+        return validateDocument(cachedValidator(schema) ?? (await getValidator(schema)), document);
       }
       const [output] = await pool.validate(schema, [document], callBudget);
       return output!;
@@ -92,7 +92,7 @@ export function createValidationService(options: ValidationServiceOptions): Vali
 
     async validateJob(schema, documents, onProgress) {
       const deadline = Date.now() + options.jobBudgetMs;
-      if (isInlineSchema(schemaFingerprint(schema).text) && documents.every((document) => isSmallDocument(document))) {
+      if (schemaCompilesInline(schema) && documents.every((document) => isSmallDocument(document))) {
         return validateJobInline(schema, documents, deadline, options.jobBudgetMs, onProgress);
       }
       const size = Math.max(1, Math.ceil(documents.length / JOB_CHUNKS));

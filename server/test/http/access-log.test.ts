@@ -65,11 +65,25 @@ describe('access log', () => {
 describe('access line fast path', () => {
   type Line = Record<string, unknown>;
 
-  async function linesOf(fastPath: boolean, logLevel: 'info' | 'warn'): Promise<Line[]> {
+  /** The lines as written, each line's times replaced by a placeholder. */
+  async function textOf(fastPath: boolean, logLevel: 'info' | 'warn'): Promise<string[]> {
+    const written: string[] = [];
+    await linesOf(fastPath, logLevel, written);
+    return written.map((line) =>
+      line.replace(/"time":\d+,/, '"time":T,').replace(/"responseTime":[-+.\de]+,/, '"responseTime":R,'),
+    );
+  }
+
+  async function linesOf(fastPath: boolean, logLevel: 'info' | 'warn', written: string[] = []): Promise<Line[]> {
     const lines: Line[] = [];
     const logger = createLogger(
       { logLevel, environment: 'test' },
-      { write: (line: string) => void lines.push(JSON.parse(line) as Line) },
+      {
+        write: (line: string) => {
+          written.push(line);
+          lines.push(JSON.parse(line) as Line);
+        },
+      },
     );
     const app = Fastify({
       loggerInstance: logger,
@@ -109,5 +123,12 @@ describe('access line fast path', () => {
     expect(JSON.stringify(fast)).not.toContain('s3cret');
     expect(fast.filter((line) => line['level'] === 50)).toHaveLength(1);
     expect(await linesOf(true, 'warn')).toEqual(await linesOf(false, 'warn'));
+  });
+
+  it('writes those lines character for character (the times aside), in the same order', async () => {
+    const fast = await textOf(true, 'info');
+    expect(fast.filter((line) => line.includes('"msg":"request completed"'))).toHaveLength(4);
+    expect(fast.every((line) => line.endsWith('\n'))).toBe(true);
+    expect(fast).toEqual(await textOf(false, 'info'));
   });
 });

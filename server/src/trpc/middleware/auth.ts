@@ -6,9 +6,11 @@ import { RecentKeys } from '../../keys/recent-keys.js';
 import type { Context } from '../context.js';
 import { t } from '../init.js';
 
+const missingKey = () =>
+  new TRPCError({ code: 'UNAUTHORIZED', message: 'API key required (Authorization: Bearer <key>)' });
+
 function credentialOrThrow(bearer: string | null): KeyCredential {
-  if (bearer === null)
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'API key required (Authorization: Bearer <key>)' });
+  if (bearer === null) throw missingKey();
   const credential = parseApiKey(bearer);
   if (credential === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Invalid API key' });
   return credential;
@@ -49,12 +51,15 @@ export const screenKey = t.middleware(async function screenKey(opts) {
  * the credential at once for a key this instance saw valid lately, else after one read.
  */
 export function screenedCredential(ctx: Pick<Context, 'bearer' | 'deps'>): KeyCredential | Promise<KeyCredential> {
-  const credential = credentialOrThrow(ctx.bearer);
+  const { bearer } = ctx;
+  if (bearer === null) throw missingKey();
   const recent = recentKeysOf(ctx.deps.counters, ctx.deps.clock);
-  if (recent.isRecentlyValid(credential)) return credential;
+  const known = recent.recentCredential(bearer);
+  if (known !== undefined) return known;
+  const credential = credentialOrThrow(bearer);
   return ctx.deps.counters.authenticate(credential.id, credential.hash).then((result) => {
     if (result.outcome !== 'ok') throw rejectedKey(result.outcome);
-    recent.remember(credential);
+    recent.remember(bearer, credential);
     return credential;
   });
 }
