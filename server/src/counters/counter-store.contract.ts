@@ -48,7 +48,9 @@ function newKey(store: CounterStore, now: number, overrides: Partial<Omit<NewKey
 }
 
 async function admittedCount(store: CounterStore, id: string, hash: string, calls: number, cost = RATE) {
-  const results = await Promise.all(Array.from({ length: calls }, () => store.consume(id, hash, cost)));
+  const results = await Promise.all(
+    Array.from({ length: calls }, () => Promise.resolve(store.consume(id, hash, cost))),
+  );
   return results.filter((result) => result.outcome === 'admitted').length;
 }
 

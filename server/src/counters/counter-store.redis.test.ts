@@ -61,7 +61,9 @@ describe('redis counter store', () => {
     ];
     const key = await newKey(stores[0]!, 30);
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => stores[i % 2]!.consume(key.id, key.hash, { rate: true, daily: false })),
+      Array.from({ length: 50 }, (_, i) =>
+        Promise.resolve(stores[i % 2]!.consume(key.id, key.hash, { rate: true, daily: false })),
+      ),
     );
     expect(results.filter((r) => r.outcome === 'admitted')).toHaveLength(30);
     const refused = results.find((r) => r.outcome === 'limited');
@@ -134,7 +136,7 @@ describe('redis counter store while Redis is down', () => {
       const key = await newKey(store);
       const attempt = async () => {
         const started = performance.now();
-        const error = await store.consume(key.id, key.hash, { rate: true, daily: false }).then(
+        const error = await Promise.resolve(store.consume(key.id, key.hash, { rate: true, daily: false })).then(
           () => null,
           (caught: unknown) => caught,
         );

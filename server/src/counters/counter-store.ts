@@ -78,9 +78,10 @@ export interface CounterStore extends BackendProbe {
   /**
    * Authenticates the key by hash and, when admitted, consumes `cost` atomically — at most one
    * round trip on Redis, none for a call of a hot key admitted from a lease of permits Redis
-   * already counted (counters/permits.md). A refused call consumes nothing.
+   * already counted (counters/permits.md). A refused call consumes nothing. Answered at once,
+   * without a promise, when nothing has to be waited for (a lease's permit, the memory store).
    */
-  consume(keyId: string, keyHash: string, cost: QuotaCost): Promise<ConsumeResult>;
+  consume(keyId: string, keyHash: string, cost: QuotaCost): ConsumeResult | Promise<ConsumeResult>;
   getKey(id: string): Promise<StoredKey | null>;
   listKeys(): Promise<StoredKey[]>;
   usage(key: StoredKey): Promise<KeyUsage>;

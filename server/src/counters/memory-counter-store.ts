@@ -91,7 +91,7 @@ export function createMemoryCounterStore({ clock }: { clock: Clock }): CounterSt
       return Promise.resolve({ outcome: 'ok', key: copy(entry.key) });
     },
 
-    consume: (keyId, keyHash, cost) => Promise.resolve(consumeNow(keyId, keyHash, cost)),
+    consume: consumeNow,
 
     getKey(id) {
       const entry = entries.get(id);

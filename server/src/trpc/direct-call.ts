@@ -68,7 +68,7 @@ type Caller = KeyCredential | { credential: KeyCredential; apiKey: StoredKey };
 /** Who calls, found before the input is parsed; then, for a guarded call, its admission. */
 interface Access {
   identify: (ctx: Context) => Caller | Promise<Caller>;
-  admit?: (ctx: CallContext, input: unknown, meta: Meta | undefined) => Promise<StoredKey>;
+  admit?: (ctx: CallContext, input: unknown, meta: Meta | undefined) => StoredKey | Promise<StoredKey>;
 }
 
 const ACCESS = {
@@ -125,7 +125,10 @@ export function registerDirectCall<TInput extends z.ZodType, TOutput extends z.Z
       const parsing = procedureInput(inputSchema, rawInput);
       const input = parsing instanceof Promise ? await parsing : parsing;
       const context = callContext(ctx, caller);
-      if (admit !== undefined) context.apiKey = await admit(context, input, meta);
+      if (admit !== undefined) {
+        const admitting = admit(context, input, meta);
+        context.apiKey = admitting instanceof Promise ? await admitting : admitting;
+      }
       const callCtx = context as GuardedContext;
       if (cache === undefined) return await resolveAndCheck(callCtx, input);
       const next = async (): Promise<Outcome> => {

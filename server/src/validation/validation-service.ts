@@ -26,8 +26,11 @@ export interface ValidationStats {
  * InvalidInputError (a 400) for a schema refused, BudgetExceededError (a 422) for work stopped.
  */
 export interface ValidationService {
-  /** Checks that a schema compiles (the compiled validator is cached where it will run). */
-  compile(schema: unknown): Promise<void>;
+  /**
+   * Checks that a schema compiles (the compiled validator is cached where it will run):
+   * undefined when it is compiled already, else a promise settled once it is, rejected if not.
+   */
+  compile(schema: unknown): Promise<void> | undefined;
   validate(schema: unknown, document: unknown): Promise<ValidateOutput>;
   /** A job's documents, in chunks on the threads, within JOB_BUDGET_MS; `onProgress` after each chunk. */
   validateJob(
@@ -77,9 +80,15 @@ export function createValidationService(options: ValidationServiceOptions): Vali
   const callBudget = { name: 'VALIDATION_BUDGET_MS', ms: options.budgetMs } as const;
 
   return {
-    async compile(schema) {
-      if (!schemaCompilesInline(schema)) await pool.compile(schema, { ...callBudget, what: 'Compiling the schema' });
-      else if (cachedValidator(schema) === undefined) await getValidator(schema);
+    compile(schema) {
+      try {
+        if (!schemaCompilesInline(schema)) {
+          return pool.compile(schema, { ...callBudget, what: 'Compiling the schema' }).then(() => undefined);
+        }
+        return cachedValidator(schema) === undefined ? getValidator(schema).then(() => undefined) : undefined;
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     },
 
     async validate(schema, document) {

@@ -150,12 +150,18 @@ export function createPermitDispenser({ run, mono, options, connection }: Permit
     return result;
   }
 
-  async function consume(id: string, keyHash: string, cost: QuotaCost): Promise<ConsumeResult> {
+  /** A call admitted from a lease is answered at once: no promise, no turn of the microtask queue. */
+  function consume(id: string, keyHash: string, cost: QuotaCost): ConsumeResult | Promise<ConsumeResult> {
     // The daily job quota (jobs.submit, low volume) and reads stay exact, per call.
     if (!options.enabled || closed || !cost.rate || cost.daily) return exact(id, keyHash, cost);
     rates.note(id, mono());
+    return local(id, keyHash) ?? consumeWaiting(id, keyHash, cost);
+  }
+
+  /** consume when the lease had no permit: wait for a renewal under way, renew, or one exact call. */
+  async function consumeWaiting(id: string, keyHash: string, cost: QuotaCost): Promise<ConsumeResult> {
     for (let round = 0; ; round++) {
-      const admitted = local(id, keyHash);
+      const admitted = round === 0 ? null : local(id, keyHash);
       if (admitted !== null) return admitted;
       const pending = renewals.get(id);
       if (pending !== undefined && round === 0) {

@@ -101,7 +101,9 @@ function busiestWindow(admitted: number[], windowMs: number): { count: number; a
 /** Calls `n` times at the current fake instant, on random instances, concurrently. */
 async function burst(c: Cluster, n: number, rnd: () => number): Promise<ConsumeResult[]> {
   return Promise.all(
-    Array.from({ length: n }, () => c.stores[Math.floor(rnd() * c.stores.length)]!.consume(c.key.id, c.key.hash, RATE)),
+    Array.from({ length: n }, () =>
+      Promise.resolve(c.stores[Math.floor(rnd() * c.stores.length)]!.consume(c.key.id, c.key.hash, RATE)),
+    ),
   );
 }
 

@@ -53,7 +53,16 @@ interface CachedCallOptions<TInput, TResult> {
  * `shouldCache` says no. Errors are never stored: the failing call's own result goes back as is.
  * Cache failures (Redis down) reject, so the call fails closed (503) like everything else.
  */
-export async function runCachedQuery<TResult>(
+export function runCachedQuery<TResult>(
+  declaration: QueryCache,
+  opts: CachedCallOptions<unknown, TResult>,
+): Promise<TResult> {
+  // A call not worth caching goes straight on, without a promise of its own.
+  if (opts.path === declaration.path && declaration.worthCaching?.(opts.input) === false) return opts.next();
+  return cachedCall(declaration, opts);
+}
+
+async function cachedCall<TResult>(
   declaration: QueryCache,
   opts: CachedCallOptions<unknown, TResult>,
 ): Promise<TResult> {
@@ -61,7 +70,6 @@ export async function runCachedQuery<TResult>(
     throw new Error(`the cache declared for "${declaration.path}" is mounted at "${opts.path}"`);
   }
   const { ctx } = opts;
-  if (declaration.worthCaching?.(opts.input) === false) return opts.next();
   const { key, group } = declaration.address(opts.input, callerIdentity(ctx));
   let failed: TResult | undefined;
   const compute = async () => {

@@ -10,14 +10,20 @@ import { requireCompilableSchema } from './schema.js';
  * compiles when `meta.compilesSchema` (a 400 that consumes nothing otherwise), then one atomic
  * backend call authenticates the key and consumes a rate slot (and a daily job slot when
  * `meta.countsDailyJobQuota`). One step, used by the tRPC middleware and the direct call alike.
+ * A call whose schema is compiled already and whose permit is local is admitted at once, without
+ * a promise (it throws, rather than rejects, a refusal then).
  */
-export async function admitGuardedCall(
+export function admitGuardedCall(
   ctx: Context & { credential: KeyCredential },
   input: unknown,
   meta: Meta | undefined,
-): Promise<StoredKey> {
-  if (meta?.compilesSchema === true) {
-    await requireCompilableSchema(ctx, (input as { schema?: unknown } | undefined)?.schema);
-  }
-  return consumeQuota(ctx, ctx.credential, meta?.countsDailyJobQuota === true);
+): StoredKey | Promise<StoredKey> {
+  const countsDaily = meta?.countsDailyJobQuota === true;
+  const compiling =
+    meta?.compilesSchema === true
+      ? requireCompilableSchema(ctx, (input as { schema?: unknown } | undefined)?.schema)
+      : undefined;
+  return compiling === undefined
+    ? consumeQuota(ctx, ctx.credential, countsDaily)
+    : compiling.then(() => consumeQuota(ctx, ctx.credential, countsDaily));
 }

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { QuotaExceededError } from '../../errors.js';
-import type { DailyState, RateState, StoredKey } from '../../counters/counter-store.js';
+import type { ConsumeResult, DailyState, RateState, StoredKey } from '../../counters/counter-store.js';
 import type { KeyCredential } from '../../keys/api-key.js';
 import { setRateHeaders, setRetryAfter } from '../rate-headers.js';
 import type { Context } from '../context.js';
@@ -28,9 +28,21 @@ function refusal(kind: 'rate' | 'daily', rate: RateState, daily: DailyState, cou
  * The guard: authenticates the key and consumes one rate slot (and one daily job slot when
  * `countsDaily`) in one atomic backend call, sets the RateLimit-* headers, and returns the key.
  * Refused calls consume nothing and throw UNAUTHORIZED or TOO_MANY_REQUESTS (with Retry-After).
+ * Answers at once (no promise) when the store does — a hot key's call admitted from a lease.
  */
-export async function consumeQuota(ctx: Context, credential: KeyCredential, countsDaily: boolean): Promise<StoredKey> {
-  const result = await ctx.deps.counters.consume(credential.id, credential.hash, { rate: true, daily: countsDaily });
+export function consumeQuota(
+  ctx: Context,
+  credential: KeyCredential,
+  countsDaily: boolean,
+): StoredKey | Promise<StoredKey> {
+  const consuming = ctx.deps.counters.consume(credential.id, credential.hash, { rate: true, daily: countsDaily });
+  return consuming instanceof Promise
+    ? consuming.then((result) => admittedKey(ctx, result, countsDaily))
+    : admittedKey(ctx, consuming, countsDaily);
+}
+
+/** The store's answer to a guarded call: its key when admitted, else the call's error. */
+function admittedKey(ctx: Context, result: ConsumeResult, countsDaily: boolean): StoredKey {
   if (result.outcome === 'unauthorized') throw rejectedKey(result.reason);
   recordQuotaDecision(result.outcome !== 'limited');
   // The store's own instant (Redis TIME on Redis): resetAt was computed against it.

@@ -20,21 +20,23 @@ function inputPath(pointer: string): string {
  * A compilation over VALIDATION_BUDGET_MS is a 422 and counts against the rate limit, like any
  * admitted call.
  */
-export async function requireCompilableSchema(
+export function requireCompilableSchema(
   ctx: Context & { credential: KeyCredential },
   schema: unknown,
-): Promise<void> {
-  try {
-    await ctx.deps.validation.compile(schema);
-  } catch (error) {
-    if (error instanceof InvalidInputError) {
-      const issues = error.issues.map((issue) => ({ path: inputPath(issue.path), message: issue.message }));
-      throw new InvalidInputError(error.message, issues);
-    }
-    if (error instanceof BudgetExceededError) {
-      await consumeQuota(ctx, ctx.credential, false);
-      throw new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: error.message, cause: error });
-    }
-    throw error;
+): Promise<void> | undefined {
+  // undefined: compiled already (the common case), nothing to wait for
+  return ctx.deps.validation.compile(schema)?.catch((error: unknown) => refusedSchema(ctx, error));
+}
+
+/** What a schema that failed to compile becomes: a 400 naming its path, or a 422 that counts. */
+async function refusedSchema(ctx: Context & { credential: KeyCredential }, error: unknown): Promise<never> {
+  if (error instanceof InvalidInputError) {
+    const issues = error.issues.map((issue) => ({ path: inputPath(issue.path), message: issue.message }));
+    throw new InvalidInputError(error.message, issues);
   }
+  if (error instanceof BudgetExceededError) {
+    await consumeQuota(ctx, ctx.credential, false);
+    throw new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: error.message, cause: error });
+  }
+  throw error;
 }
