@@ -241,6 +241,32 @@ const profileSection = print({
       'not adopted, since access lines would trail the other lines of their turn for nothing measurable. ' +
       'Promotion out of the young generation (~800 bytes per call, `--trace-gc-nvp`) did not change with ' +
       'it.',
+    '- The guard’s own cost, found by diffing the guarded call’s profile against the unguarded row’s ' +
+      '(same load, self time per request; 2026-11-30): the guard still did per call what it needed once. ' +
+      'The key’s parse and SHA-256 ran on every call (3–5 µs of the profile): the pre-screen ' +
+      '(`server/src/keys/recent-keys.ts`) now finds a key that authenticated lately by the key as ' +
+      'presented. The schema’s validator lookup (its text hashed into a Map key) and its inline test ran ' +
+      'three times — the guard’s compile check, the response cache’s test, the validation: the call’s ' +
+      'schema fingerprint now keeps both. The direct call’s inclusive time fell from 27 to 15 µs per ' +
+      'request. Then the microtask queue: the admission, the schema check, the quota step and the cache ' +
+      'step were async functions even when nothing waits, ~8 promises a call; they now answer at once ' +
+      'when the schema is compiled and the permit local (`CounterStore.consume` returns its answer ' +
+      'without a promise then). With the server pinned to one core and the load and Redis to the other ' +
+      '(`taskset`; unpinned, identical runs differed by up to 1.8× this time), alternating pairs measured ' +
+      'the first two cuts at +10–20% and the promises at +6–17% req/s.',
+    '- Tried and not adopted, 2026-11-30: the access line built as one template string (the same ' +
+      'characters, proven by the access-log test) instead of through pino cost the same in the profile ' +
+      '(5.8 against 5.7 µs per request): the cost is the JSON text and its write, not pino’s pass over the ' +
+      'fields. Remembering a key’s authentication for a lease’s life (250 ms) saved `jobs.get` its one ' +
+      'Redis command, but the two-instance cache test showed what that read also does: it makes a cached ' +
+      'read fail closed the moment Redis dies, where the near cache alone serves until its invalidation ' +
+      'channel has been silent for 300 ms. Kept the read.',
+    '- Intake from the typed client’s side (a CPU profile of the load process submitting 32 jobs at a ' +
+      'time, 16 per request): most of its main-thread time is tRPC’s client machinery per call — ' +
+      '`observableToPromise` aborts its own AbortController when every call completes, which builds a ' +
+      'DOMException with a stack trace (~8 µs a job), an AbortController and a raced signal per operation ' +
+      '(~7 µs), object spreads (~6 µs) — and undici’s `fetch` per request. That is upstream code the ' +
+      'server cannot shorten; it is why the intake row measures the client as much as the server.',
   ],
 });
 console.log(`\n(bench: ${seconds(benchStarted)})`);
