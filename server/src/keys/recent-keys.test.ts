@@ -17,7 +17,7 @@ describe('RecentKeys (the guard’s pre-screen)', () => {
     expect(recent.recentCredential(apiKey)).toEqual(credential);
     clock.advance(1);
     expect(recent.recentCredential(apiKey)).toBeUndefined();
-    // dropped, not only hidden: remembering it again starts a new period
+    // dropped, not only hidden: with the clock moved back, an entry still held would show again
     clock.advance(-RECENT_KEY_TTL_MS);
     expect(recent.recentCredential(apiKey)).toBeUndefined();
   });

@@ -16,7 +16,7 @@ export const INLINE_DOCUMENT_CHARS = 4096;
 
 const REFERENCE = /"\$(?:ref|dynamicRef|recursiveRef)":/;
 
-export function isInlineSchema(schemaText: string): boolean {
+function isInlineSchema(schemaText: string): boolean {
   return schemaText.length <= INLINE_SCHEMA_BYTES && !REFERENCE.test(schemaText);
 }
 

@@ -160,18 +160,16 @@ export function createPermitDispenser({ run, mono, options, connection }: Permit
 
   /** consume when the lease had no permit: wait for a renewal under way, renew, or one exact call. */
   async function consumeWaiting(id: string, keyHash: string, cost: QuotaCost): Promise<ConsumeResult> {
-    for (let round = 0; ; round++) {
-      const admitted = round === 0 ? null : local(id, keyHash);
+    const pending = renewals.get(id);
+    if (pending !== undefined) {
+      await pending; // its failure is this call's failure: fail closed, no second wait
+      const admitted = local(id, keyHash);
       if (admitted !== null) return admitted;
-      const pending = renewals.get(id);
-      if (pending !== undefined && round === 0) {
-        await pending; // its failure is this call's failure: fail closed, no second wait
-        continue;
-      }
-      const callsPerMs = rates.hotRate(id, mono());
-      if (pending === undefined && callsPerMs > 0 && connection() !== null) return renew(id, keyHash, cost, callsPerMs);
-      return exact(id, keyHash, cost);
     }
+    const callsPerMs = rates.hotRate(id, mono());
+    // One renewal per key at a time: while another call's is under way, this call is exact.
+    if (!renewals.has(id) && callsPerMs > 0 && connection() !== null) return renew(id, keyHash, cost, callsPerMs);
+    return exact(id, keyHash, cost);
   }
 
   /**
