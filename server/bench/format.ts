@@ -12,3 +12,6 @@ export const mb = (value: number | undefined) =>
   value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(0);
 
 export const perRound = (values: readonly number[]) => values.map(count).join(' / ');
+
+/** Microseconds, whole. */
+export const micros = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : 'n/a');

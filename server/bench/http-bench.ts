@@ -27,6 +27,9 @@ export interface HttpRound extends HttpLoadResult {
   redisCalls: number;
   /** Redis socket reads of client input (INFO stats total_reads_processed) during the round */
   redisReads: number;
+  /** CPU time of the contender's process and of Redis during the round, microseconds */
+  serverCpuMicros: number;
+  redisCpuMicros: number;
 }
 
 export interface HttpRow extends HttpContender {
@@ -44,6 +47,9 @@ export interface HttpRow extends HttpContender {
   redisPerRequest: number;
   /** …socket reads of client input per 2xx response, over every round */
   redisReadsPerRequest: number;
+  /** CPU time per 2xx response over every round, microseconds: the contender's process, Redis */
+  serverCpuPerRequestUs: number;
+  redisCpuPerRequestUs: number;
   /** Redis commands sent by clients (MONITOR, in an untimed pass of its own), by command */
   redisSentByCommand: Map<string, number>;
   /** …per 2xx response of that pass (NaN for contenders that do not use Redis: no pass) */
@@ -123,8 +129,10 @@ export async function benchHttp(
     for (let round = 0; round < settings.rounds; round++) {
       for (const contender of rotated(contenders, round)) {
         const before = await redisCounters(context.redis);
+        const cpuBefore = contender.process.cpuMicros() ?? NaN;
         const result = await context.load.http(loadOf(contender, apiKey, settings, settings.roundSec));
-        const { calls, reads } = countersBetween(before, await redisCounters(context.redis));
+        const serverCpuMicros = (contender.process.cpuMicros() ?? NaN) - cpuBefore;
+        const { calls, reads, cpuMicros } = countersBetween(before, await redisCounters(context.redis));
         assertAnswered(contender, result, `round ${round + 1}`);
         addCalls(redisByCommand.get(contender.id)!, calls);
         rounds.get(contender.id)!.push({
@@ -133,6 +141,8 @@ export async function benchHttp(
           rps: result.ok / result.durationSec,
           redisCalls: totalCalls(calls),
           redisReads: reads,
+          serverCpuMicros,
+          redisCpuMicros: cpuMicros,
         });
       }
     }
@@ -154,6 +164,7 @@ export async function benchHttp(
       const byCommand = redisByCommand.get(contender.id)!;
       const monitored = sent.get(contender.id) ?? { calls: new Map<string, number>(), requests: 0 };
       const reads = measured.reduce((sum, round) => sum + round.redisReads, 0);
+      const perOk = (micros: number) => (ok > 0 ? micros / ok : NaN);
       const { process: _process, url: _url, ...definition } = contender;
       return {
         ...definition,
@@ -166,6 +177,8 @@ export async function benchHttp(
         redisByCommand: byCommand,
         redisPerRequest: ok > 0 ? totalCalls(byCommand) / ok : NaN,
         redisReadsPerRequest: ok > 0 ? reads / ok : NaN,
+        serverCpuPerRequestUs: perOk(measured.reduce((sum, round) => sum + round.serverCpuMicros, 0)),
+        redisCpuPerRequestUs: perOk(measured.reduce((sum, round) => sum + round.redisCpuMicros, 0)),
         redisSentByCommand: monitored.calls,
         redisSentPerRequest: monitored.requests > 0 ? totalCalls(monitored.calls) / monitored.requests : NaN,
         monitoredRequests: monitored.requests,

@@ -1,6 +1,6 @@
 import type { HttpRow, HttpSection } from './http-bench.js';
 import { VALIDATE_BODY } from './http-contenders.js';
-import { count, mb, ms, perRound, ratio } from './format.js';
+import { count, mb, micros, ms, perRound, ratio } from './format.js';
 import { markdownTable } from './markdown.js';
 import { describePerRequest } from './redis-commands.js';
 
@@ -47,7 +47,9 @@ export function httpLines(section: HttpSection): string[] {
       'created through `admin.keys.create` with a limit too high to trigger (the peers key their ' +
       'limits on that header). req/s counts 2xx responses only; every figure is the median of the rounds ' +
       '(p50 and p99: of the 2xx latencies each round, as the load process saw them). The ratios are ' +
-      'computed within this run.',
+      'computed within this run. CPU per request: the CPU time (user + system) of the contender’s process ' +
+      '(`/proc/<pid>/stat`) and of Redis (`INFO cpu`) over the timed rounds ÷ 2xx responses — steadier ' +
+      'than req/s on a shared machine, and what a request costs whatever else runs.',
     '',
     ...markdownTable(
       [
@@ -56,6 +58,8 @@ export function httpLines(section: HttpSection): string[] {
         { header: 'req/s per round' },
         { header: 'p50 ms', align: 'right' },
         { header: 'p99 ms', align: 'right' },
+        { header: 'server CPU µs/req', align: 'right' },
+        { header: 'Redis CPU µs/req', align: 'right' },
         { header: 'guarded ÷ it', align: 'right' },
         { header: 'it ÷ ceiling', align: 'right' },
         { header: 'Redis cmds/req executed', align: 'right' },
@@ -70,6 +74,8 @@ export function httpLines(section: HttpSection): string[] {
         perRound(row.rounds.map((round) => round.rps)),
         ms(row.p50Ms),
         ms(row.p99Ms),
+        micros(row.serverCpuPerRequestUs),
+        row.usesRedis ? micros(row.redisCpuPerRequestUs) : '—',
         guarded === undefined ? 'n/a' : ratio(guarded.rps / row.rps),
         ceiling === undefined ? 'n/a' : ratio(row.rps / ceiling.rps),
         perRequest(row.redisPerRequest),

@@ -22,6 +22,10 @@ export interface IntakeRow {
   redisPerJob: number;
   /** Redis socket reads of client input (INFO stats) per job accepted */
   redisReadsPerJob: number;
+  /** CPU time per job accepted, microseconds: the producing load process, the Tollgate server (NaN for raw intake), Redis */
+  producerCpuPerJobUs: number;
+  serverCpuPerJobUs: number;
+  redisCpuPerJobUs: number;
 }
 
 /** Where raw intake goes: database 1 of the bench's Redis, emptied after every run, so that 100,000s of jobs do not pile up. */
@@ -63,11 +67,14 @@ export async function benchIntake(
   const flush = new Redis(rawUrl);
   /** One run of a producer: its result and the Redis commands meanwhile; raw intake flushed after. */
   const measure = async (producer: Producer, durationMs: number) => {
+    const serverCpu = () => (producer.kind === 'tollgate-submit' ? (server.process.cpuMicros() ?? NaN) : NaN);
     const before = await redisCounters(context.redis);
+    const serverCpuBefore = serverCpu();
     const result = await context.load.produce({ producer, inFlight: settings.inFlight, durationMs });
-    const { calls, reads } = countersBetween(before, await redisCounters(context.redis));
+    const serverCpuMicros = serverCpu() - serverCpuBefore;
+    const { calls, reads, cpuMicros } = countersBetween(before, await redisCounters(context.redis));
     if (producer.kind !== 'tollgate-submit') await flush.flushdb();
-    return { ...result, calls: totalCalls(calls), reads };
+    return { ...result, calls: totalCalls(calls), reads, serverCpuMicros, redisCpuMicros: cpuMicros };
   };
   try {
     for (const contender of contenders) await measure(contender.producer, settings.warmupMs);
@@ -85,6 +92,8 @@ export async function benchIntake(
       const jobs = measured.reduce((sum, run) => sum + run.jobs, 0);
       const calls = measured.reduce((sum, run) => sum + run.calls, 0);
       const reads = measured.reduce((sum, run) => sum + run.reads, 0);
+      const perJob = (field: 'cpuMicros' | 'serverCpuMicros' | 'redisCpuMicros') =>
+        jobs > 0 ? measured.reduce((sum, run) => sum + run[field], 0) / jobs : NaN;
       const firstError = measured.find((run) => run.firstError !== undefined)?.firstError;
       return {
         ...contender,
@@ -95,6 +104,9 @@ export async function benchIntake(
         ...(firstError === undefined ? {} : { firstError }),
         redisPerJob: jobs > 0 ? calls / jobs : NaN,
         redisReadsPerJob: jobs > 0 ? reads / jobs : NaN,
+        producerCpuPerJobUs: perJob('cpuMicros'),
+        serverCpuPerJobUs: perJob('serverCpuMicros'),
+        redisCpuPerJobUs: perJob('redisCpuMicros'),
       };
     });
   } finally {

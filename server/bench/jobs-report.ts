@@ -1,7 +1,7 @@
 import type { IntakeRow } from './jobs-intake.js';
 import type { ProcessingRow } from './jobs-processing.js';
 import type { JobsSection } from './jobs.js';
-import { count, perRound, ratio } from './format.js';
+import { count, micros, perRound, ratio } from './format.js';
 import { markdownTable } from './markdown.js';
 
 export function intakeRow(section: JobsSection, id: IntakeRow['id']): IntakeRow | undefined {
@@ -28,7 +28,10 @@ export function jobsLines(section: JobsSection): string[] {
       'Tollgate through its typed client (`createTollgateClient`: `httpBatchLink` batches calls made ' +
       'together) against a built server with RUN_WORKER=false, raw BullMQ with `Queue.add` on one ' +
       'ioredis connection, and `addBulk` of as many jobs in one call. Raw intake goes to its own ' +
-      'database, emptied after each round. Redis per job, as in the HTTP table: commands executed (`INFO commandstats`, scripts’ inner commands included) and socket reads (`INFO stats`), around the rounds.',
+      'database, emptied after each round. Redis per job, as in the HTTP table: commands executed (`INFO commandstats`, scripts’ inner commands included) and socket reads (`INFO stats`), around the rounds. ' +
+      'CPU per job: the CPU time (user + system) over the rounds ÷ jobs accepted, of the load process ' +
+      'producing them (`process.cpuUsage()`), of the Tollgate server (`/proc/<pid>/stat`) and of Redis ' +
+      '(`INFO cpu`): what each submission costs each process, whatever else the machine is doing.',
     '',
     ...markdownTable(
       [
@@ -36,6 +39,9 @@ export function jobsLines(section: JobsSection): string[] {
         { header: 'jobs/s', align: 'right' },
         { header: 'jobs/s per round' },
         { header: 'it ÷ raw add', align: 'right' },
+        { header: 'CPU µs/job: producer', align: 'right' },
+        { header: 'server', align: 'right' },
+        { header: 'Redis', align: 'right' },
         { header: 'Redis cmds/job executed', align: 'right' },
         { header: 'Redis reads/job', align: 'right' },
         { header: 'errors', align: 'right' },
@@ -46,6 +52,9 @@ export function jobsLines(section: JobsSection): string[] {
         count(row.jobsPerSec),
         perRound(row.rounds),
         add === undefined ? 'n/a' : ratio(row.jobsPerSec / add.jobsPerSec),
+        micros(row.producerCpuPerJobUs),
+        row.id === 'tollgate-submit' ? micros(row.serverCpuPerJobUs) : '—',
+        micros(row.redisCpuPerJobUs),
         Number.isFinite(row.redisPerJob) ? row.redisPerJob.toFixed(2) : 'n/a',
         Number.isFinite(row.redisReadsPerJob) ? row.redisReadsPerJob.toFixed(2) : 'n/a',
         row.errors === 0 ? '0' : `${count(row.errors)} (${row.firstError ?? ''})`,

@@ -105,6 +105,7 @@ async function runProduce(load: ProduceLoad): Promise<ProduceResult> {
   let jobs = 0;
   let errors = 0;
   let firstError: string | undefined;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + load.durationMs;
   await Promise.all(
@@ -121,7 +122,15 @@ async function runProduce(load: ProduceLoad): Promise<ProduceResult> {
       }
     }),
   );
-  return { jobs, errors, ...(firstError === undefined ? {} : { firstError }), durationMs: performance.now() - started };
+  const durationMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    jobs,
+    errors,
+    ...(firstError === undefined ? {} : { firstError }),
+    durationMs,
+    cpuMicros: cpu.user + cpu.system,
+  };
 }
 
 function toError(error: unknown): Error {

@@ -45,6 +45,8 @@ export interface ProduceResult {
   errors: number;
   firstError?: string;
   durationMs: number;
+  /** CPU time the load process used meanwhile (user + system), microseconds */
+  cpuMicros: number;
 }
 
 export type LoadCommand = HttpLoad | ProduceLoad | { kind: 'close' };

@@ -9,16 +9,23 @@ export interface RedisCounters {
   calls: CommandCalls;
   /** `INFO stats` total_reads_processed: socket reads of client input (commands written together: one read) */
   reads: number;
+  /** `INFO cpu` used_cpu_user + used_cpu_sys: the CPU time of the server process, microseconds */
+  cpuMicros: number;
 }
 
-/** One `INFO commandstats stats` call. */
+/** One `INFO commandstats stats cpu` call. */
 export async function redisCounters(redis: Redis): Promise<RedisCounters> {
-  const info = String(await redis.call('INFO', 'commandstats', 'stats'));
+  const info = String(await redis.call('INFO', 'commandstats', 'stats', 'cpu'));
   const calls = new Map<string, number>();
   for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
     if (match[1] !== 'info') calls.set(match[1]!, Number(match[2]));
   }
-  return { calls, reads: Number(/^total_reads_processed:(\d+)/m.exec(info)?.[1] ?? NaN) };
+  const seconds = (field: string) => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  return {
+    calls,
+    reads: Number(/^total_reads_processed:(\d+)/m.exec(info)?.[1] ?? NaN),
+    cpuMicros: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6,
+  };
 }
 
 /** Calls per command between two readings (commands not called in between left out). */
@@ -31,12 +38,16 @@ export function callsBetween(before: CommandCalls, after: CommandCalls): Map<str
   return delta;
 }
 
-/** Between two readings: calls per command, and socket reads but that of the second `INFO`. */
+/** Between two readings: calls per command, socket reads but that of the second `INFO`, Redis's CPU time. */
 export function countersBetween(
   before: RedisCounters,
   after: RedisCounters,
-): { calls: Map<string, number>; reads: number } {
-  return { calls: callsBetween(before.calls, after.calls), reads: after.reads - before.reads - 1 };
+): { calls: Map<string, number>; reads: number; cpuMicros: number } {
+  return {
+    calls: callsBetween(before.calls, after.calls),
+    reads: after.reads - before.reads - 1,
+    cpuMicros: after.cpuMicros - before.cpuMicros,
+  };
 }
 
 /** Adds `more` into `total`. */

@@ -24,9 +24,25 @@ const HTTP_IDS = [
 ];
 
 interface Figures {
-  http: { rows: Array<{ id: string; ok: number; notOk: number; rounds: Array<{ ok: number; non2xx: number }> }> };
+  http: {
+    rows: Array<{
+      id: string;
+      ok: number;
+      notOk: number;
+      serverCpuPerRequestUs: number;
+      rounds: Array<{ ok: number; non2xx: number }>;
+    }>;
+  };
   jobs: {
-    intake: Array<{ id: string; jobs: number; errors: number; firstError?: string }>;
+    intake: Array<{
+      id: string;
+      jobs: number;
+      errors: number;
+      firstError?: string;
+      producerCpuPerJobUs: number;
+      serverCpuPerJobUs: number | null;
+      redisCpuPerJobUs: number;
+    }>;
     processing: Array<{ id: string; rounds: number[]; failed: number }>;
   };
   targets: Array<{ target: string }>;
@@ -78,12 +94,18 @@ describe('pnpm bench --quick', () => {
       expect(row.rounds, row.id).toHaveLength(1);
       expect(row.ok, row.id).toBeGreaterThan(0);
       expect(row.notOk, `${row.id}: non-2xx answers or errors`).toBe(0);
+      expect(row.serverCpuPerRequestUs, `${row.id}: CPU per request`).toBeGreaterThan(0);
     }
+    expect(stdout).toMatch(/^\| contender +\| .*\| server CPU µs\/req \|/m);
     expect(figures.jobs.intake.map((row) => row.id)).toEqual(['tollgate-submit', 'bullmq-add', 'bullmq-add-bulk']);
     for (const row of figures.jobs.intake) {
       expect(row.jobs, row.id).toBeGreaterThan(0);
       expect(row.errors, `${row.id}: ${row.firstError}`).toBe(0);
+      expect(row.producerCpuPerJobUs, `${row.id}: the producer's CPU per job`).toBeGreaterThan(0);
+      expect(row.redisCpuPerJobUs, `${row.id}: Redis's CPU per job`).toBeGreaterThan(0);
     }
+    // Only Tollgate's intake has a server between producer and Redis (NaN, written as null, for raw).
+    expect(figures.jobs.intake.find((row) => row.id === 'tollgate-submit')!.serverCpuPerJobUs).toBeGreaterThan(0);
     expect(figures.jobs.processing.map((row) => row.id).sort()).toEqual([
       'raw-c1',
       'raw-c50',
