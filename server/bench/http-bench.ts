@@ -164,7 +164,7 @@ export async function benchHttp(
       const byCommand = redisByCommand.get(contender.id)!;
       const monitored = sent.get(contender.id) ?? { calls: new Map<string, number>(), requests: 0 };
       const reads = measured.reduce((sum, round) => sum + round.redisReads, 0);
-      const perOk = (micros: number) => (ok > 0 ? micros / ok : NaN);
+      const perOk = (total: number) => (ok > 0 ? total / ok : NaN);
       const { process: _process, url: _url, ...definition } = contender;
       return {
         ...definition,
@@ -175,8 +175,8 @@ export async function benchHttp(
         ok,
         notOk: measured.reduce((sum, round) => sum + round.non2xx + round.errors, 0),
         redisByCommand: byCommand,
-        redisPerRequest: ok > 0 ? totalCalls(byCommand) / ok : NaN,
-        redisReadsPerRequest: ok > 0 ? reads / ok : NaN,
+        redisPerRequest: perOk(totalCalls(byCommand)),
+        redisReadsPerRequest: perOk(reads),
         serverCpuPerRequestUs: perOk(measured.reduce((sum, round) => sum + round.serverCpuMicros, 0)),
         redisCpuPerRequestUs: perOk(measured.reduce((sum, round) => sum + round.redisCpuMicros, 0)),
         redisSentByCommand: monitored.calls,

@@ -90,9 +90,7 @@ export async function benchIntake(
       const measured = runs.get(contender.id)!;
       const rates = measured.map((run) => (run.jobs * 1000) / run.durationMs);
       const jobs = measured.reduce((sum, run) => sum + run.jobs, 0);
-      const calls = measured.reduce((sum, run) => sum + run.calls, 0);
-      const reads = measured.reduce((sum, run) => sum + run.reads, 0);
-      const perJob = (field: 'cpuMicros' | 'serverCpuMicros' | 'redisCpuMicros') =>
+      const perJob = (field: 'calls' | 'reads' | 'cpuMicros' | 'serverCpuMicros' | 'redisCpuMicros') =>
         jobs > 0 ? measured.reduce((sum, run) => sum + run[field], 0) / jobs : NaN;
       const firstError = measured.find((run) => run.firstError !== undefined)?.firstError;
       return {
@@ -102,8 +100,8 @@ export async function benchIntake(
         jobs,
         errors: measured.reduce((sum, run) => sum + run.errors, 0),
         ...(firstError === undefined ? {} : { firstError }),
-        redisPerJob: jobs > 0 ? calls / jobs : NaN,
-        redisReadsPerJob: jobs > 0 ? reads / jobs : NaN,
+        redisPerJob: perJob('calls'),
+        redisReadsPerJob: perJob('reads'),
         producerCpuPerJobUs: perJob('cpuMicros'),
         serverCpuPerJobUs: perJob('serverCpuMicros'),
         redisCpuPerJobUs: perJob('redisCpuMicros'),
