@@ -1,3 +1,4 @@
+import './v8-heap-flags.js';
 import { randomBytes } from 'node:crypto';
 import { config as loadDotenv } from 'dotenv';
 import { buildApp } from './app.js';

@@ -1,3 +1,4 @@
+import './v8-heap-flags.js';
 import { config as loadDotenv } from 'dotenv';
 import { parseConfig } from './config.js';
 import { createLogger } from './logger.js';
