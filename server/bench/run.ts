@@ -284,6 +284,20 @@ const profileSection = print({
       'moved from 121–124 to 111–129 MB (start-up’s own allocation dominates); after the load, V8’s heap ' +
       'growth does (above). Its first use costs one 15–17 ms pause of the event loop while its modules run, ' +
       'once per process; validation threads load it in their warm-up, before any budget starts.',
+    '- Where the old generation’s growth under load came from (2026-12-01, `--trace-gc-nvp` of the server ' +
+      'under the guarded load): each scavenge promoted ~280 KB, 90% of what the one before had kept, though ' +
+      'a call lives a few milliseconds and scavenges ran ~60 ms apart; a heap snapshot taken during the load ' +
+      'held none of those objects. The unguarded row promoted as much, a copy of it without the validation ' +
+      'call 15 times less, and the same promotion came back with any call into the validation module, even on ' +
+      'a constant document: no object of ours kept them. V8’s allocation-site pretenuring did — once a site ' +
+      'whose objects were sampled surviving a scavenge is tenured, its objects are allocated in the old ' +
+      'generation, and every young object they point to survives scavenges through them and is promoted. With ' +
+      '`--no-allocation-site-pretenuring`, set by the entry points before the request path loads ' +
+      '(`server/src/v8-heap-flags.ts`), 17–21 KB were promoted per MB allocated against 6, and RSS after three ' +
+      '6 s rounds was 133–135 MB against 188–189, at the same request rate. The rest of the promotion is ' +
+      'access lines waiting in pino’s buffer for their write and ioredis pipelines (a sampling heap profile ' +
+      'counting only objects that survived a scavenge). The young generation still grows to its 16 MB ' +
+      'semi-spaces during start-up: only `--max-semi-space-size` bounds it, before start-up.',
   ],
 });
 console.log(`\n(bench: ${seconds(benchStarted)})`);
