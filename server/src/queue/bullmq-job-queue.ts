@@ -92,6 +92,7 @@ class BullmqJobQueue implements JobQueue {
     this.bullPrefix = bullPrefix;
     this.queueName = queueName;
     this.triager = new TimeoutTriager(options.redis, options.logger);
+    this.triager.open();
     this.unreplicated = throttledErrorLog(options.logger, 'job acknowledged before any replica of its master had it');
     const bounded: Bounded = (operation, what, size) => this.bounded(operation, what, size);
     this.index = new JobIndex(options.redis, `${bullPrefix}:${queueName}`, bounded);
