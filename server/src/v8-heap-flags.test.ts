@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const FLAGS_MODULE = new URL('./v8-heap-flags.ts', import.meta.url).href;
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-v8-flags-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
  * A fresh process that allocates objects which die young (keys of a long-lived WeakMap, the
@@ -36,9 +38,6 @@ async function oldGenerationGrowthMb(withFlags: boolean): Promise<number> {
   });
   return Number(stdout.trim());
 }
-
-const dir = mkdtempSync(join(tmpdir(), 'tollgate-v8-flags-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('v8-heap-flags', () => {
   it('keeps objects that die young out of the old generation', async () => {
