@@ -1,5 +1,5 @@
-import type { ChainableCommander } from 'ioredis';
 import { isCluster, type RedisClient } from '../redis/redis-client.js';
+import { inOneWrite, settledReply } from '../redis/one-write.js';
 import { TickBatcher } from '../redis/tick-batcher.js';
 import type { Clock } from '../clock.js';
 import type { ConsumeResult, QuotaCost, StoredKey } from './counter-store.js';
@@ -130,26 +130,21 @@ type ScriptReply = Awaited<ReturnType<CounterScripts['tollgateConsume']>>;
 
 /**
  * `tollgateConsume`, with the calls of one turn of the event loop (the guarded calls of one
- * httpBatchLink request, e.g. a batch of jobs.submit) sent as one pipeline: one socket write for
- * all of them. A lone call goes as it is (a pipeline costs ioredis more than one command), and so
- * does every call on a cluster, where each API key's counters live in their own hash slot. Each
- * command keeps its own timeout; Redis runs them in order, each script atomic as ever.
+ * httpBatchLink request, e.g. a batch of jobs.submit) sent in one socket write (`inOneWrite`: not
+ * an ioredis Pipeline, which copies BullMQ's 64 scripts every time it is made). A lone call goes
+ * as it is, and so does every call on a cluster, where each API key's counters live in their own
+ * hash slot. Each command keeps its own timeout; Redis runs them in order, each script atomic as
+ * ever.
  */
 function batchedConsume(redis: RedisClient): (...args: ConsumeArgs) => Promise<ScriptReply> {
   const scripts = withCounterScripts(redis);
   if (isCluster(redis)) return (...args) => scripts.tollgateConsume(...args);
   const batcher = new TickBatcher<ConsumeArgs, ScriptReply>(async (calls) => {
     if (calls.length === 1) return [await scripts.tollgateConsume(...calls[0]!)];
-    const pipeline = redis.pipeline() as ChainableCommander & CounterScriptsPipeline;
-    for (const args of calls) pipeline.tollgateConsume(...args);
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, reply]) => error ?? (reply as ScriptReply));
+    const replies = inOneWrite(redis, () => calls.map((args) => settledReply(scripts.tollgateConsume(...args))));
+    return Promise.all(replies);
   });
   return (...args) => batcher.run(args);
-}
-
-interface CounterScriptsPipeline {
-  tollgateConsume(...args: ConsumeArgs): ChainableCommander;
 }
 
 /** Rate and daily states of a script answer. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineScript, type RedisClient } from '../redis/redis-client.js';
+import { inOneWrite } from '../redis/one-write.js';
 import { withDeadline } from '../with-timeout.js';
 import type { ListPosition } from './list-cursor.js';
 import type { SizeOf } from './timeout-triage.js';
@@ -101,11 +102,12 @@ export class JobIndex {
    */
   async readAfter(indexKey: string, position: ListPosition | null, count: number): Promise<ListPosition[]> {
     const max = position === null ? '+inf' : `(${position.score}`;
-    const pipeline = this.redis.pipeline();
-    // Entries sharing the position's timestamp that sort after it (rare: same-millisecond jobs).
-    if (position !== null) pipeline.zrange(indexKey, position.score, position.score, 'BYSCORE');
-    pipeline.zrange(indexKey, max, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES');
-    const replies = ((await this.bounded(pipeline.exec(), 'index read')) ?? []).map(replyOf) as string[][];
+    const reads = inOneWrite(this.redis, () => [
+      // Entries sharing the position's timestamp that sort after it (rare: same-millisecond jobs).
+      ...(position === null ? [] : [this.redis.zrange(indexKey, position.score, position.score, 'BYSCORE')]),
+      this.redis.zrange(indexKey, max, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES'),
+    ]);
+    const replies = await this.bounded(Promise.all(reads), 'index read');
     const flat = replies.at(-1) ?? [];
     const entries: ListPosition[] = [];
     if (position !== null) {
@@ -130,16 +132,9 @@ export class JobIndex {
       'index trim',
     );
     if (ids.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.exists(jobKey(id));
-    const results = (await this.bounded(pipeline.exec(), 'index trim')) ?? [];
-    const missing = ids.filter((_, i) => results[i]?.[1] === 0);
+    const exists = inOneWrite(this.redis, () => ids.map((id) => this.redis.exists(jobKey(id))));
+    const results = await this.bounded(Promise.all(exists), 'index trim');
+    const missing = ids.filter((_, i) => results[i] === 0);
     await this.forgetFrom(indexKey, missing);
   }
-}
-
-/** The value of one pipeline reply; rejects with its error. */
-function replyOf([error, value]: [Error | null, unknown]): unknown {
-  if (error !== null) throw error;
-  return value;
 }

@@ -4,27 +4,11 @@ import type { SubmitJobInput } from '@tollgate/shared';
 import type { TollgateClient } from '../../src/client/index.js';
 import type { RunningWorker } from '../../src/queue/job-queue.js';
 import { TestRedisServer } from '../../src/test-support/redis-server.js';
+import { socketWritesDuring } from '../../src/test-support/socket-writes.js';
 import { expectedResult, startListeningApp, waitFor, type ListeningApp } from './helpers.js';
 
 const JOB: SubmitJobInput = { schema: { type: 'integer', minimum: 0 }, documents: [1, -1, 'x'] };
 const BATCH = 16;
-
-/** Socket writes the connection makes to Redis while `work` runs. */
-async function writesDuring(connection: Redis, work: () => Promise<void>): Promise<number> {
-  const stream = connection.stream;
-  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-  let writes = 0;
-  stream.write = (...args: unknown[]) => {
-    writes += 1;
-    return write(...args);
-  };
-  try {
-    await work();
-  } finally {
-    stream.write = write;
-  }
-  return writes;
-}
 
 describe('a batch of submissions reaches Redis in a few writes (real Redis)', () => {
   let redis: TestRedisServer;
@@ -47,14 +31,13 @@ describe('a batch of submissions reaches Redis in a few writes (real Redis)', ()
 
   it('accepts every job of one httpBatchLink request, counts each against the daily quota, runs each', async () => {
     const connection = app.deps.redis as Redis; // one Redis, not a cluster
-    let ids: string[] = [];
-    const writes = await writesDuring(connection, async () => {
-      // calls made together: httpBatchLink sends them as one HTTP request
-      const accepted = await Promise.all(Array.from({ length: BATCH }, () => client.jobs.submit.mutate(JOB)));
-      ids = accepted.map((job) => job.jobId);
-    });
+    // calls made together: httpBatchLink sends them as one HTTP request
+    const { writes, result: accepted } = await socketWritesDuring(connection, () =>
+      Promise.all(Array.from({ length: BATCH }, () => client.jobs.submit.mutate(JOB))),
+    );
+    const ids = accepted.map((job) => job.jobId);
     expect(new Set(ids).size).toBe(BATCH);
-    // one pipeline of quota scripts, one index script, one MULTI of adds (it was three writes per
+    // one write of quota scripts, one index script, one pipeline of adds (it was three writes per
     // job), and the index trim that runs once every 16 adds (two reads)
     expect(writes).toBeLessThanOrEqual(5);
 
