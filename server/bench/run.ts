@@ -265,8 +265,29 @@ const profileSection = print({
       'time, 16 per request): most of its main-thread time is tRPC’s client machinery per call — ' +
       '`observableToPromise` aborts its own AbortController when every call completes, which builds a ' +
       'DOMException with a stack trace (~8 µs a job), an AbortController and a raced signal per operation ' +
-      '(~7 µs), object spreads (~6 µs) — and undici’s `fetch` per request. That is upstream code the ' +
-      'server cannot shorten; it is why the intake row measures the client as much as the server.',
+      '(~7 µs), object spreads (~6 µs) — and undici’s `fetch` per request. It is why the intake row ' +
+      'measures the client as much as the server. Two parts of it were ours to cut (2026-12-01): the ' +
+      'client’s three levels of `splitLink` (an observable and a link chain each, per call) became one ' +
+      'link handing each call to its terminating link, and that link ends a query or mutation with its ' +
+      'value, not passing on the `complete` after it whose only effect was that abort ' +
+      '(`server/src/client/route-link.ts`; a call that completes without a value still rejects): the ' +
+      'same client process measured 118–164 → 95–155 µs of CPU per `jobs.submit` and 91–149 → 68–119 µs ' +
+      'per `usage.get`, six alternating 2 s rounds each against one server.',
+    '- An ioredis Pipeline copies every script defined on its connection when it is made — BullMQ ' +
+      'defines 64 on the command connection — which measured ~30 µs per Pipeline against ~2 µs on a ' +
+      'connection without them (2026-12-01). Every intake batch made one for its quota scripts, every ' +
+      '`jobs.list` one for its index read. Commands sent together now leave in one socket write by ' +
+      'corking the connection’s socket while they are issued (`server/src/redis/one-write.ts`; the ' +
+      'tests count the socket’s own writes): server CPU per submitted job 123–144 → 116–132 µs in three ' +
+      'alternating pairs. BullMQ’s own `addBulk` still makes its Pipeline.',
+    '- The guard’s cost at 2026-12-01 (guarded against unguarded row, same load, CPU per request from ' +
+      '`/proc`, alternating runs): 88–93 against 73–75 µs. Taking one piece out of the built server at a ' +
+      'time, three alternating runs each: the RateLimit-* headers ~3 µs (84–88 → 80–83), the metrics ' +
+      'hook nothing measurable (83–88 with or without it). `perf record` of both processes (real CPU ' +
+      'samples, not wall time) put the rest of the difference, ~12 µs, in dozens of places under 0.7 µs ' +
+      'each — the key screen, the permit, the schema-fingerprint lookup, the cache test, the direct ' +
+      'call’s promises, V8’s megamorphic property lookups on the larger context object — with nothing ' +
+      'left that is done twice or could be hoisted: the guard is work the unguarded row does not do.',
     '- What the CPU columns show (2026-12-01, a full run): each HTTP contender is bound by the core its own ' +
       'process runs on, req/s ≈ 1,000,000 ÷ its CPU µs per request (guarded: 51 µs, 20.9k req/s; the ' +
       '`@fastify/rate-limit` peer: 29 µs, 33.0k). The peer counts in Redis — 9 µs per request on Redis’s ' +

@@ -9,6 +9,7 @@ import {
 } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import type { AppRouter } from '../trpc/routers/app-router.js';
+import { routeLink } from './route-link.js';
 
 export type { AppRouter };
 
@@ -97,10 +98,9 @@ export function createTollgateClient(options: TollgateClientOptions) {
   const admin = linksFor(endpoint, options.adminToken, fetchImpl);
   return createTRPCClient<AppRouter>({
     links: [
-      splitLink({
-        condition: isAdmin,
-        true: splitLink({ condition: isSubscription, true: admin.subscriptions, false: admin.calls }),
-        false: splitLink({ condition: isSubscription, true: key.subscriptions, false: key.calls }),
+      routeLink((op) => {
+        const links = isAdmin(op) ? admin : key;
+        return isSubscription(op) ? links.subscriptions : links.calls;
       }),
     ],
   });
