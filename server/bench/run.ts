@@ -198,7 +198,8 @@ const profileSection = print({
       'no envelope, five headers against twenty).',
     '- Job intake was three socket writes per job (quota script, index MULTI — an ioredis Pipeline, copying ' +
       'every defined script per MULTI, 7% — and the job’s script). The calls of one event-loop turn now share ' +
-      'one pipeline of quota scripts, one index script and one BullMQ `addBulk`: 3 writes per batch, 3.9k → ' +
+      'one write of quota scripts (a Pipeline then, a corked socket since: below), one index script and one ' +
+      'BullMQ `addBulk`: 3 writes per batch, 3.9k → ' +
       '5.0k jobs/s in `pnpm bench`. ioredis auto-pipelining was measured instead and was slower (3.5k against ' +
       '4.7k jobs/s). The batch is not the limit either: the same 32 calls split over 2 to 8 concurrent ' +
       'requests (`maxItems`) measured the same. The rate is set by the work per job in three processes sharing ' +
