@@ -1,5 +1,10 @@
 import { TRPCError } from '@trpc/server';
 
+/** `value` as an Error: itself when it is one, else an Error whose message is its text. */
+export function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
 /** Thrown by a backend that cannot reach Redis; mapped to SERVICE_UNAVAILABLE (HTTP 503). */
 export class BackendUnavailableError extends Error {
   override readonly name: string = 'BackendUnavailableError';

@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
  * points at the call's young objects, which survive scavenges through it and are promoted in
  * turn. Only a mark-compact frees them, so the heap, and the RSS, grows between mark-compacts.
  * Measured under the bench's load of guarded `validation.validate` calls (`--trace-gc-nvp`): 17–21 KB
- * promoted per MB allocated with the heuristic, 6 without it; server RSS after the load 153–156 MB
- * against 130–133 MB, at the same request rate (BENCHMARKS.md).
+ * promoted per MB allocated with the heuristic, 6 without it; server RSS after three 6 s rounds
+ * 188–189 MB against 133–135 MB, at the same request rate (BENCHMARKS.md).
  */
 setFlagsFromString('--no-allocation-site-pretenuring');

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { asError } from '../errors.js';
 import { isCluster, type RedisClient } from './redis-client.js';
 
 /**
@@ -26,5 +27,5 @@ export function inOneWrite<T>(redis: RedisClient, send: () => T): T {
 
 /** A command's promise settled as its reply or its error: one failing command fails alone. */
 export function settledReply<T>(reply: Promise<T>): Promise<T | Error> {
-  return reply.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  return reply.catch(asError);
 }

@@ -1,3 +1,5 @@
+import { asError } from '../errors.js';
+
 /**
  * Coalesces operations requested in the same turn of the event loop into one: the calls of one
  * httpBatchLink request reach the server together, and each would otherwise cost its own socket
@@ -37,7 +39,7 @@ export class TickBatcher<TItem, TResult> {
     try {
       flushing = this.flush(batch.map((entry) => entry.item));
     } catch (error) {
-      flushing = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      flushing = Promise.reject(asError(error));
     }
     flushing.then(
       (results) =>

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ValidateOutput } from '@tollgate/shared';
-import { BudgetExceededError } from '../errors.js';
+import { asError, BudgetExceededError } from '../errors.js';
 import { isSmallDocument, runsInline, schemaCompilesInline } from './inline-policy.js';
 import { cachedValidator, getValidator, validateDocument } from './json-schema.js';
 import { ValidationPool } from './validation-pool.js';
@@ -87,7 +87,7 @@ export function createValidationService(options: ValidationServiceOptions): Vali
         }
         return cachedValidator(schema) === undefined ? getValidator(schema).then(() => undefined) : undefined;
       } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        return Promise.reject(asError(error));
       }
     },
 
