@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis/redis-client.js';
+import { inOneWrite, settledReply } from '../redis/one-write.js';
 import type { AdminJobSummary, JobUpdate } from '@tollgate/shared';
 import { failedReasonOf, ownerOf, toJobSummary } from './bullmq-job-mapper.js';
 import type { Bounded, JobIndex } from './job-index.js';
@@ -60,13 +61,14 @@ export class BullmqSummaries {
   private async recoverOwners(reads: Array<JobSummaryRead | null>): Promise<void> {
     const unknown = reads.filter((read): read is JobSummaryRead => read !== null && read.owner === null);
     if (unknown.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const read of unknown) pipeline.hget(this.keyOf(read.id), 'data');
-    const replies = (await this.bounded(pipeline.exec(), 'job owner read', { jobs: unknown.length })) ?? [];
+    const dataReads = inOneWrite(this.redis, () =>
+      unknown.map((read) => settledReply(this.redis.hget(this.keyOf(read.id), 'data'))),
+    );
+    const replies = await this.bounded(Promise.all(dataReads), 'job owner read', { jobs: unknown.length });
     const found = new Map<string, string>();
     for (const [i, read] of unknown.entries()) {
-      const [error, data] = replies[i] ?? [null, null];
-      if (error !== null || typeof data !== 'string') continue;
+      const data = replies[i];
+      if (typeof data !== 'string') continue;
       read.owner = ownerOfData(data);
       if (read.owner !== '') found.set(read.id, read.owner);
     }
